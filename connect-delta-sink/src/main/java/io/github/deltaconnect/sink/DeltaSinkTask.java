@@ -1,0 +1,65 @@
+package io.github.deltaconnect.sink;
+
+import io.github.deltaconnect.sink.commit.DeltaTable;
+import io.github.deltaconnect.sink.commit.Version;
+import io.github.deltaconnect.sink.config.DeltaSinkConfig;
+import io.github.deltaconnect.sink.metrics.SinkMetrics;
+import java.util.Collection;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+
+/** Connect's entry point for a task; all work happens in {@link TableSink}. */
+public class DeltaSinkTask extends SinkTask {
+  static final String TASK_ID = "delta.task.id";
+
+  private TableSink sink;
+
+  @Override
+  public String version() {
+    return Version.get();
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    DeltaSinkConfig config = new DeltaSinkConfig(props);
+    String connectorId = config.connectorId(props.getOrDefault("name", "delta-sink"));
+    int taskId = Integer.parseInt(props.getOrDefault(TASK_ID, "0"));
+    SinkMetrics metrics = new SinkMetrics();
+    metrics.register(connectorId, taskId);
+    sink = new TableSink(config, context, DeltaTable.open(config), connectorId, taskId, metrics,
+        System::currentTimeMillis);
+  }
+
+  @Override
+  public void open(Collection<TopicPartition> partitions) {
+    sink.open(partitions);
+  }
+
+  @Override
+  public void put(Collection<SinkRecord> records) {
+    sink.put(records);
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(
+      Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    return sink.preCommit(currentOffsets);
+  }
+
+  @Override
+  public void close(Collection<TopicPartition> partitions) {
+    if (sink != null) {
+      sink.close(partitions);
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (sink != null) {
+      sink.stop();
+    }
+  }
+}

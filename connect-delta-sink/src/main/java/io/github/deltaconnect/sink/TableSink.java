@@ -1,0 +1,249 @@
+package io.github.deltaconnect.sink;
+
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.types.StructType;
+import io.github.deltaconnect.sink.buffer.FlushPolicy;
+import io.github.deltaconnect.sink.buffer.OffsetRange;
+import io.github.deltaconnect.sink.buffer.RecordBuffer;
+import io.github.deltaconnect.sink.commit.BatchCommitter;
+import io.github.deltaconnect.sink.commit.DeltaTable;
+import io.github.deltaconnect.sink.commit.FaultPoint;
+import io.github.deltaconnect.sink.config.DeltaSinkConfig;
+import io.github.deltaconnect.sink.config.NullPartitionBehavior;
+import io.github.deltaconnect.sink.config.TombstoneBehavior;
+import io.github.deltaconnect.sink.convert.DataException;
+import io.github.deltaconnect.sink.convert.RowConverter;
+import io.github.deltaconnect.sink.convert.SchemaMapping;
+import io.github.deltaconnect.sink.errors.ErrantRecords;
+import io.github.deltaconnect.sink.metrics.SinkMetrics;
+import io.github.deltaconnect.sink.offsets.OffsetDomain;
+import io.github.deltaconnect.sink.write.PartitionValues;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The record path of one sink task: skip what the table already holds, convert, buffer by table
+ * partition, and commit a batch (files + offsets) when the flush policy says so. The table's stored
+ * offsets, not the consumer group's, decide where each partition resumes.
+ */
+public final class TableSink {
+  private static final Logger LOG = LoggerFactory.getLogger(TableSink.class);
+
+  private final DeltaSinkConfig config;
+  private final SinkTaskContext context;
+  private final DeltaTable table;
+  private final OffsetDomain domain;
+  private final BatchCommitter committer;
+  private final FlushPolicy policy;
+  private final ErrantRecords errant;
+  private final SinkMetrics metrics;
+  private final LongSupplier clock;
+  private final RecordBuffer buffer = new RecordBuffer();
+  /** Last offset durably in the table, per assigned partition that has one. */
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  /** Partitions rewound in this put(): their remaining records were fetched before the seek. */
+  private final Set<TopicPartition> rewound = new HashSet<>();
+  private RowConverter converter;
+  private PartitionValues partitioning;
+
+  public TableSink(DeltaSinkConfig config, SinkTaskContext context, DeltaTable table,
+      String connectorId, int taskId, SinkMetrics metrics, LongSupplier clock) {
+    this.config = config;
+    this.context = context;
+    this.table = table;
+    this.domain = new OffsetDomain(connectorId);
+    this.committer = new BatchCommitter(table, domain, taskId, config.commitRetries(),
+        config.checkpointInterval(), FaultPoint.parse(config.testFault()));
+    this.policy = new FlushPolicy(config.flushSize(), config.flushBytes(),
+        config.bufferMemoryBytes(), config.flushIntervalMs());
+    this.errant = new ErrantRecords(reporter(context));
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Resumes each partition right after the offset the table stores for it. */
+  public void open(Collection<TopicPartition> partitions) {
+    Optional<Snapshot> snapshot = table.latest();
+    if (snapshot.isEmpty()) {
+      LOG.info("No Delta table at {} yet; {} start from the consumer group's offsets",
+          table.location(), partitions);
+      return;
+    }
+    Map<TopicPartition, Long> stored = DeltaTable.storedOffsets(snapshot.get(), domain, partitions);
+    stored.forEach((tp, offset) -> context.offset(tp, offset + 1));
+    committed.putAll(stored);
+    LOG.info("Opened {} at table {} version {}; resuming after stored offsets {}", partitions,
+        table.location(), snapshot.get().getVersion(), stored);
+  }
+
+  public void put(Collection<SinkRecord> records) {
+    rewound.clear();
+    for (SinkRecord record : records) {
+      accept(record);
+      flushIfDue(clock.getAsLong());
+    }
+    flushIfDue(clock.getAsLong());
+    metrics.buffered(buffer.records(), buffer.bytes());
+  }
+
+  private void accept(SinkRecord record) {
+    TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+    long offset = record.kafkaOffset();
+    if (rewound.contains(tp)) {
+      return; // fetched before the rewind; Connect delivers it again
+    }
+    Long done = committed.get(tp);
+    OffsetRange pending = buffer.offsetRanges().get(tp);
+    if ((done != null && offset <= done) || (pending != null && offset <= pending.last())) {
+      metrics.skipped();
+      return;
+    }
+    long now = clock.getAsLong();
+    if (record.value() == null) {
+      tombstone(record, tp, now);
+      return;
+    }
+    try {
+      Object[] row = converter(record).convert(record);
+      if (config.nullPartitionBehavior() == NullPartitionBehavior.DLQ) {
+        List<String> nulls = partitioning.nullColumns(row);
+        if (!nulls.isEmpty()) {
+          throw new DataException("partition column(s) " + nulls + " are null");
+        }
+      }
+      buffer.add(tp, offset, partitioning.key(row), row, now);
+    } catch (org.apache.kafka.connect.errors.DataException e) {
+      toDlq(record, tp, e, now);
+    }
+  }
+
+  private void tombstone(SinkRecord record, TopicPartition tp, long now) {
+    TombstoneBehavior behavior = config.tombstoneBehavior();
+    if (behavior == TombstoneBehavior.IGNORE) {
+      metrics.tombstoneIgnored();
+      buffer.consumed(tp, record.kafkaOffset(), now);
+    } else if (behavior == TombstoneBehavior.DLQ) {
+      toDlq(record, tp, new DataException("tombstone (null value)"), now);
+    } else {
+      throw new ConnectException(ErrantRecords.describe(record)
+          + ": tombstone (null value) and delta.tombstone.behavior=fail");
+    }
+  }
+
+  private void toDlq(SinkRecord record, TopicPartition tp, Exception reason, long now) {
+    LOG.debug("{} goes to the DLQ: {}", ErrantRecords.describe(record), reason.getMessage());
+    errant.report(record, reason);
+    metrics.toDlq();
+    buffer.consumed(tp, record.kafkaOffset(), now);
+  }
+
+  /** The converter for the table's schema: the existing table's, or one made from this record. */
+  private RowConverter converter(SinkRecord record) {
+    if (converter == null) {
+      Optional<Snapshot> snapshot = table.latest();
+      StructType schema;
+      if (snapshot.isPresent()) {
+        schema = snapshot.get().getSchema();
+        List<String> expected = config.partitionSpec().columns();
+        if (!snapshot.get().getPartitionColumnNames().equals(expected)) {
+          throw new ConnectException("Table " + table.location() + " is partitioned by "
+              + snapshot.get().getPartitionColumnNames() + " but " + DeltaSinkConfig.PARTITION_FIELDS
+              + " is " + expected);
+        }
+      } else if (!config.autoCreate()) {
+        throw new ConnectException("No Delta table at " + table.location() + " and "
+            + DeltaSinkConfig.TABLE_AUTO_CREATE + "=false");
+      } else {
+        // A bad first record must not decide the table: SchemaMapping errors are per-record.
+        schema = SchemaMapping.tableSchema(record.valueSchema(), config.partitionSpec(),
+            config.metadataColumns());
+      }
+      converter = new RowConverter(schema, config.partitionSpec(), config.metadataColumns());
+      partitioning = new PartitionValues(schema, config.partitionSpec().columns());
+    }
+    return converter;
+  }
+
+  /** Offsets Connect may commit to the consumer group: only what is durably in the table. */
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(
+      Map<TopicPartition, OffsetAndMetadata> current) {
+    flushIfDue(clock.getAsLong());
+    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+    for (TopicPartition tp : current.keySet()) {
+      Long offset = committed.get(tp);
+      if (offset != null) {
+        out.put(tp, new OffsetAndMetadata(offset + 1));
+      }
+    }
+    return out;
+  }
+
+  /** Commits what is buffered before partitions go, so a rebalance neither loses nor repeats. */
+  public void close(Collection<TopicPartition> partitions) {
+    flush(FlushPolicy.Reason.CLOSE, new HashSet<>(partitions));
+    partitions.forEach(committed::remove);
+  }
+
+  private void flushIfDue(long now) {
+    policy.due(buffer, now).ifPresent(reason -> flush(reason, Set.of()));
+  }
+
+  private void flush(FlushPolicy.Reason reason, Set<TopicPartition> closing) {
+    if (buffer.isEmpty()) {
+      return;
+    }
+    errant.awaitAll();
+    long start = clock.getAsLong();
+    int records = buffer.records();
+    BatchCommitter.Outcome outcome = committer.commit(buffer, converter == null
+        ? null : converter.tableSchema(), config.partitionSpec().columns());
+    if (outcome instanceof BatchCommitter.Committed c) {
+      long millis = clock.getAsLong() - start;
+      committed.putAll(c.offsets());
+      metrics.written(records);
+      metrics.committed(c.version(), c.files(), c.bytes(), millis);
+      LOG.info("Committed {} records ({} files, {} bytes) to {} version {} in {} ms ({}); offsets {}",
+          records, c.files(), c.bytes(), table.location(), c.version(), millis, reason, c.offsets());
+    } else if (outcome instanceof BatchCommitter.Fenced f) {
+      metrics.fenced();
+      buffer.offsetRanges().forEach((tp, range) -> {
+        Long stored = f.storedOffsets().get(tp);
+        long resumeAt = stored != null ? Math.max(stored + 1, range.first()) : range.first();
+        if (stored != null) {
+          committed.put(tp, stored);
+        }
+        if (!closing.contains(tp)) {
+          context.offset(tp, resumeAt);
+          rewound.add(tp);
+        }
+      });
+    }
+    buffer.clear();
+    metrics.buffered(0, 0);
+  }
+
+  public void stop() {
+    metrics.unregister();
+  }
+
+  private static org.apache.kafka.connect.sink.ErrantRecordReporter reporter(SinkTaskContext ctx) {
+    try {
+      return ctx.errantRecordReporter();
+    } catch (NoSuchMethodError | NoClassDefFoundError e) {
+      return null; // workers older than 2.6
+    }
+  }
+}

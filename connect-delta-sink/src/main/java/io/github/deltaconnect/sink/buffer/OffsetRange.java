@@ -1,0 +1,14 @@
+package io.github.deltaconnect.sink.buffer;
+
+/** The first and last Kafka offset of one topic-partition in a batch. */
+public record OffsetRange(long first, long last) {
+  public OffsetRange {
+    if (last < first) {
+      throw new IllegalArgumentException("last offset " + last + " < first " + first);
+    }
+  }
+
+  OffsetRange extend(OffsetRange next) {
+    return new OffsetRange(Math.min(first, next.first), Math.max(last, next.last));
+  }
+}

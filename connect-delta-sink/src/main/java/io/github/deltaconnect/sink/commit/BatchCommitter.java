@@ -1,0 +1,192 @@
+package io.github.deltaconnect.sink.commit;
+
+import io.delta.kernel.Operation;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.TableManager;
+import io.delta.kernel.Transaction;
+import io.delta.kernel.TransactionCommitResult;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.exceptions.ConcurrentWriteException;
+import io.delta.kernel.expressions.Column;
+import io.delta.kernel.hook.PostCommitHook;
+import io.delta.kernel.transaction.DataLayoutSpec;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.utils.CloseableIterable;
+import io.github.deltaconnect.sink.buffer.OffsetRange;
+import io.github.deltaconnect.sink.buffer.RecordBuffer;
+import io.github.deltaconnect.sink.offsets.OffsetDomain;
+import io.github.deltaconnect.sink.write.DataFiles;
+import io.github.deltaconnect.sink.write.Iterators;
+import io.github.deltaconnect.sink.write.PartitionValues;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one buffered batch into exactly one Delta commit that also stores, per topic-partition, the
+ * last Kafka offset the batch contains (as domain metadata).
+ *
+ * <p>Exactly once rests on two checks. Before committing, the offsets stored in the snapshot the
+ * transaction reads are compared with the batch: if the table already holds an offset at or past
+ * the batch's first offset for a partition, another task has written that partition since this
+ * task read the table (a rebalance moved it, and this task is a zombie), so the batch is dropped and
+ * the task rewinds to the table's offsets. Between that snapshot and the commit, Kernel's conflict
+ * checker rejects the commit if a concurrent winner wrote any of the same offset domains; the loop
+ * then re-reads the table and checks again. Commits by tasks owning other partitions touch other
+ * domains and are rebased by Kernel, so independent tasks do not block each other.
+ */
+public final class BatchCommitter {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchCommitter.class);
+  static final String ENGINE_INFO = "kafka-connect-delta-sink/" + Version.get();
+
+  /** What became of a batch. */
+  public sealed interface Outcome permits Committed, Fenced {}
+
+  /** The batch is in table version {@code version}. */
+  public record Committed(long version, int files, long bytes, Map<TopicPartition, Long> offsets,
+      long createdVersionOrMinus1) implements Outcome {}
+
+  /**
+   * The table already holds some of the batch's partitions past where the batch starts: nothing was
+   * committed, and the task must resume each partition after {@code storedOffsets}.
+   */
+  public record Fenced(Map<TopicPartition, Long> storedOffsets) implements Outcome {}
+
+  private final DeltaTable table;
+  private final OffsetDomain domain;
+  private final int taskId;
+  private final int maxRetries;
+  private final int checkpointInterval;
+  private final FaultPoint fault;
+
+  public BatchCommitter(DeltaTable table, OffsetDomain domain, int taskId, int maxRetries,
+      int checkpointInterval, FaultPoint fault) {
+    this.table = table;
+    this.domain = domain;
+    this.taskId = taskId;
+    this.maxRetries = maxRetries;
+    this.checkpointInterval = checkpointInterval;
+    this.fault = fault;
+  }
+
+  public Outcome commit(RecordBuffer buffer, StructType schema, List<String> partitionColumns) {
+    fault.batchStarted();
+    Map<TopicPartition, OffsetRange> ranges = buffer.offsetRanges();
+    DataFiles files = null;
+    ConcurrentWriteException lastConflict = null;
+    for (int attempt = 0; attempt <= maxRetries; attempt++) {
+      Optional<Snapshot> snapshot = table.latest();
+      if (snapshot.isPresent()) {
+        Map<TopicPartition, Long> stored =
+            DeltaTable.storedOffsets(snapshot.get(), domain, ranges.keySet());
+        if (overlaps(stored, ranges)) {
+          LOG.warn("Table {} version {} already holds offsets {} for partitions in this batch {}:"
+                  + " another task owns them now; dropping the batch and resuming from the table",
+              table.location(), snapshot.get().getVersion(), stored, ranges);
+          deleteQuietly(files);
+          return new Fenced(stored);
+        }
+        checkSchema(snapshot.get(), schema, partitionColumns);
+      }
+      Transaction txn = snapshot.isPresent()
+          ? snapshot.get().buildUpdateTableTransaction(ENGINE_INFO, Operation.STREAMING_UPDATE)
+              .build(table.engine())
+          : createTransaction(schema, partitionColumns);
+      Row state = txn.getTransactionState(table.engine());
+      if (files == null) {
+        files = DataFiles.write(table.engine(), state, schema,
+            new PartitionValues(schema, partitionColumns), buffer.buckets());
+        fault.at(FaultPoint.Stage.AFTER_FILES);
+      }
+      Map<TopicPartition, Long> offsets = new HashMap<>();
+      ranges.forEach((tp, r) -> {
+        txn.addDomainMetadata(domain.name(tp), OffsetDomain.encode(r.last(), domain.connectorId(), taskId));
+        offsets.put(tp, r.last());
+      });
+      List<Row> actions = files.appendActions(table.engine(), state);
+      try {
+        TransactionCommitResult result = txn.commit(table.engine(),
+            CloseableIterable.inMemoryIterable(Iterators.closeable(actions.iterator())));
+        runHooks(result);
+        fault.at(FaultPoint.Stage.AFTER_COMMIT);
+        return new Committed(result.getVersion(), files.fileCount(), files.byteCount(), offsets,
+            snapshot.isPresent() ? -1 : result.getVersion());
+      } catch (ConcurrentWriteException e) {
+        // A concurrent writer touched the same offset domains or the table's metadata: re-read the
+        // table and decide again (usually: fenced).
+        lastConflict = e;
+        LOG.info("Commit to {} conflicted (attempt {}): {}", table.location(), attempt + 1,
+            e.getMessage());
+      } catch (io.delta.kernel.exceptions.TableAlreadyExistsException e) {
+        lastConflict = null;
+        LOG.info("Table {} was created concurrently; retrying as an append", table.location());
+      }
+    }
+    deleteQuietly(files);
+    throw new ConnectException("Delta commit to " + table.location() + " failed after "
+        + (maxRetries + 1) + " attempts", lastConflict);
+  }
+
+  private Transaction createTransaction(StructType schema, List<String> partitionColumns) {
+    Map<String, String> props = new HashMap<>();
+    props.put("delta.checkpointInterval", Integer.toString(checkpointInterval));
+    props.put("delta.feature.domainMetadata", "supported");
+    DataLayoutSpec layout = partitionColumns.isEmpty()
+        ? DataLayoutSpec.noDataLayout()
+        : DataLayoutSpec.partitioned(partitionColumns.stream().map(c -> new Column(c)).toList());
+    return TableManager.buildCreateTableTransaction(table.location(), schema, ENGINE_INFO)
+        .withDataLayoutSpec(layout)
+        .withTableProperties(props)
+        .build(table.engine());
+  }
+
+  private void checkSchema(Snapshot snapshot, StructType schema, List<String> partitionColumns) {
+    if (!snapshot.getSchema().equals(schema)
+        || !snapshot.getPartitionColumnNames().equals(partitionColumns)) {
+      throw new ConnectException("Table " + table.location() + " changed under the task: schema "
+          + snapshot.getSchema() + " partitioned by " + snapshot.getPartitionColumnNames()
+          + ", but the batch was converted for " + schema + " partitioned by " + partitionColumns);
+    }
+  }
+
+  static boolean overlaps(Map<TopicPartition, Long> stored, Map<TopicPartition, OffsetRange> ranges) {
+    for (Map.Entry<TopicPartition, Long> e : stored.entrySet()) {
+      OffsetRange r = ranges.get(e.getKey());
+      if (r != null && e.getValue() >= r.first()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void runHooks(TransactionCommitResult result) {
+    for (PostCommitHook hook : result.getPostCommitHooks()) {
+      try {
+        hook.threadSafeInvoke(table.engine());
+      } catch (Exception e) {
+        // A missing checkpoint slows readers down but loses nothing; the next one catches up.
+        LOG.warn("Post-commit hook {} failed for {} version {}", hook.getType(), table.location(),
+            result.getVersion(), e);
+      }
+    }
+  }
+
+  /** Files written for a batch that will never be committed are removed (best effort). */
+  private void deleteQuietly(DataFiles files) {
+    if (files == null) {
+      return;
+    }
+    for (String path : files.paths()) {
+      try {
+        table.engine().getFileSystemClient().delete(path);
+      } catch (Exception e) {
+        LOG.warn("Could not delete uncommitted file {}", path, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.github.deltaconnect.sink.commit;
+
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.TableManager;
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.exceptions.TableNotFoundException;
+import io.github.deltaconnect.sink.config.DeltaSinkConfig;
+import io.github.deltaconnect.sink.offsets.OffsetDomain;
+import java.net.URI;
+import java.nio.file.Paths;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.kafka.common.TopicPartition;
+
+/** One Delta table and the Kernel engine that reads and writes it. */
+public final class DeltaTable {
+
+  /** Hadoop key Kernel's default Parquet writer rolls files on. */
+  static final String TARGET_FILE_SIZE_KEY = "delta.kernel.default.parquet.writer.targetMaxFileSize";
+
+  private final String location;
+  private final Engine engine;
+
+  public DeltaTable(String location, Engine engine) {
+    this.location = location;
+    this.engine = engine;
+  }
+
+  public static DeltaTable open(DeltaSinkConfig config) {
+    Configuration conf = new Configuration();
+    conf.set("parquet.compression", config.parquetCompression());
+    conf.setLong(TARGET_FILE_SIZE_KEY, config.fileTargetBytes());
+    config.hadoopProperties().forEach(conf::set);
+    return new DeltaTable(qualify(config.tableLocation()), DefaultEngine.create(conf));
+  }
+
+  /** Plain paths become absolute file: URIs; URIs with a scheme are kept as they are. */
+  public static String qualify(String location) {
+    URI uri = URI.create(location.replace(" ", "%20"));
+    if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+      return location;
+    }
+    return "file:" + Paths.get(location).toAbsolutePath().normalize();
+  }
+
+  public String location() {
+    return location;
+  }
+
+  public Engine engine() {
+    return engine;
+  }
+
+  /** The latest snapshot, or empty when no table exists at the location yet. */
+  public Optional<Snapshot> latest() {
+    try {
+      return Optional.of(TableManager.loadSnapshot(location).build(engine));
+    } catch (TableNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Offsets stored in the snapshot for these partitions; partitions never committed are absent. */
+  public static Map<TopicPartition, Long> storedOffsets(Snapshot snapshot, OffsetDomain domain,
+      Collection<TopicPartition> partitions) {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      snapshot.getDomainMetadata(domain.name(tp))
+          .ifPresent(json -> out.put(tp, OffsetDomain.decode(json)));
+    }
+    return out;
+  }
+}

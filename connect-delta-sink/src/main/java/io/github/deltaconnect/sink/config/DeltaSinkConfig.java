@@ -1,0 +1,296 @@
+package io.github.deltaconnect.sink.config;
+
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+/** The sink connector's configuration: one {@link ConfigDef}, typed accessors, documented properties. */
+public final class DeltaSinkConfig extends AbstractConfig {
+
+  public static final String TABLE_LOCATION = "delta.table.location";
+  public static final String TABLE_AUTO_CREATE = "delta.table.auto.create";
+  public static final String CONNECTOR_ID = "delta.connector.id";
+  public static final String PARTITION_FIELDS = "delta.partition.fields";
+  public static final String PARTITION_DERIVED = "delta.partition.derived";
+  public static final String PARTITION_TIMEZONE = "delta.partition.timezone";
+  public static final String PARTITION_NULL_BEHAVIOR = "delta.partition.null.behavior";
+  public static final String FLUSH_SIZE = "delta.flush.size";
+  public static final String FLUSH_BYTES = "delta.flush.bytes";
+  public static final String FLUSH_INTERVAL_MS = "delta.flush.interval.ms";
+  public static final String BUFFER_MEMORY_BYTES = "delta.buffer.memory.bytes";
+  public static final String FILE_TARGET_BYTES = "delta.file.target.bytes";
+  public static final String PARQUET_COMPRESSION = "delta.parquet.compression";
+  public static final String SCHEMA_EVOLUTION = "delta.schema.evolution";
+  public static final String CHECKPOINT_INTERVAL = "delta.checkpoint.interval";
+  public static final String METADATA_COLUMNS = "delta.metadata.columns";
+  public static final String TOMBSTONE_BEHAVIOR = "delta.tombstone.behavior";
+  public static final String COMMIT_RETRIES = "delta.commit.max.retries";
+  public static final String TEST_FAULT = "delta.test.fault";
+  public static final String HADOOP_PREFIX = "hadoop.";
+
+  private static final String GROUP_TABLE = "Table";
+  private static final String GROUP_PARTITION = "Partitioning";
+  private static final String GROUP_FLUSH = "Micro-batches";
+  private static final String GROUP_RECORDS = "Records";
+
+  public static final ConfigDef CONFIG_DEF = newConfigDef();
+
+  private final PartitionSpec partitionSpec;
+  private final ZoneId partitionZone;
+
+  public DeltaSinkConfig(Map<String, String> props) {
+    super(CONFIG_DEF, props);
+    this.partitionZone = zone(getString(PARTITION_TIMEZONE));
+    this.partitionSpec =
+        PartitionSpec.parse(getList(PARTITION_FIELDS), getList(PARTITION_DERIVED), partitionZone);
+    if (getLong(FLUSH_BYTES) > getLong(BUFFER_MEMORY_BYTES)) {
+      throw new ConfigException(
+          FLUSH_BYTES,
+          getLong(FLUSH_BYTES),
+          "must not exceed " + BUFFER_MEMORY_BYTES + " (" + getLong(BUFFER_MEMORY_BYTES) + ")");
+    }
+  }
+
+  private static ConfigDef newConfigDef() {
+    int order = 0;
+    ConfigDef def = new ConfigDef();
+    def.define(TABLE_LOCATION, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new NonBlank(),
+        Importance.HIGH,
+        "Location of the Delta table: a local path, a file: URI or an s3a:// URI. One table per connector.",
+        GROUP_TABLE, ++order, Width.LONG, "Table location");
+    def.define(TABLE_AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
+        "Create the table from the first record's schema when it does not exist. When false, a missing"
+            + " table fails the task.",
+        GROUP_TABLE, ++order, Width.SHORT, "Create table if missing");
+    def.define(CONNECTOR_ID, Type.STRING, "", Importance.MEDIUM,
+        "Identity under which Kafka offsets are stored in the table (Delta domain metadata"
+            + " 'kafka.offsets.<id>.<topic>.<partition>'). Defaults to the connector name. Keep it stable:"
+            + " a new id starts from the consumer group's offsets instead of the table's.",
+        GROUP_TABLE, ++order, Width.MEDIUM, "Connector id");
+    def.define(CHECKPOINT_INTERVAL, Type.INT, 10, ConfigDef.Range.between(1, 100_000),
+        Importance.LOW,
+        "Write a Delta checkpoint every this many commits (table property delta.checkpointInterval,"
+            + " set when the table is created) so readers do not replay a long log.",
+        GROUP_TABLE, ++order, Width.SHORT, "Checkpoint interval");
+    def.define(COMMIT_RETRIES, Type.INT, 10, ConfigDef.Range.between(0, 1000), Importance.LOW,
+        "How often a Delta commit that lost a race with another writer is retried on a fresh snapshot"
+            + " (the stored offsets are checked again on every try).",
+        GROUP_TABLE, ++order, Width.SHORT, "Commit retries");
+
+    order = 0;
+    def.define(PARTITION_FIELDS, Type.LIST, "", Importance.MEDIUM,
+        "Table partition columns, in order: record fields or columns derived with "
+            + PARTITION_DERIVED + ". Example: partition_date,region.",
+        GROUP_PARTITION, ++order, Width.LONG, "Partition columns");
+    def.define(PARTITION_DERIVED, Type.LIST, "", Importance.MEDIUM,
+        "Columns derived from a timestamp field, as name=function(field) with function date (a DATE"
+            + " column) or hour (an INT column, hour of day 0-23). Example: partition_date=date(event_ts)."
+            + " The source field may be a Connect Timestamp, Date, epoch milliseconds or an ISO-8601"
+            + " string.",
+        GROUP_PARTITION, ++order, Width.LONG, "Derived columns");
+    def.define(PARTITION_TIMEZONE, Type.STRING, "UTC", new ValidZone(), Importance.LOW,
+        "Time zone in which derived date and hour columns are computed.",
+        GROUP_PARTITION, ++order, Width.SHORT, "Derivation time zone");
+    def.define(PARTITION_NULL_BEHAVIOR, Type.STRING, NullPartitionBehavior.NULL_PARTITION.configValue(),
+        new EnumValidator(NullPartitionBehavior.values()), Importance.LOW,
+        "What to do with a record whose partition column is missing or null: 'null-partition' writes it"
+            + " to the null partition (Hive's __HIVE_DEFAULT_PARTITION__ directory), 'dlq' reports it to"
+            + " the dead-letter queue.",
+        GROUP_PARTITION, ++order, Width.SHORT, "Null partition values");
+
+    order = 0;
+    def.define(FLUSH_SIZE, Type.INT, 100_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+        "Commit when this many records are buffered. Each flush writes Parquet files and makes exactly"
+            + " one Delta commit; larger batches mean fewer, larger files.",
+        GROUP_FLUSH, ++order, Width.SHORT, "Flush records");
+    def.define(FLUSH_BYTES, Type.LONG, 64L * 1024 * 1024, ConfigDef.Range.atLeast(1024),
+        Importance.MEDIUM,
+        "Commit when the buffered records' estimated in-memory size reaches this many bytes.",
+        GROUP_FLUSH, ++order, Width.SHORT, "Flush bytes");
+    def.define(FLUSH_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(100), Importance.MEDIUM,
+        "Commit when the oldest buffered record has waited this long, so tables stay fresh on slow"
+            + " topics.",
+        GROUP_FLUSH, ++order, Width.SHORT, "Flush interval");
+    def.define(BUFFER_MEMORY_BYTES, Type.LONG, 128L * 1024 * 1024, ConfigDef.Range.atLeast(1024),
+        Importance.MEDIUM,
+        "Per-task memory budget for buffered records, whatever the number of Kafka partitions and table"
+            + " partitions; reaching it flushes early instead of growing. Must be at least "
+            + FLUSH_BYTES + ".",
+        GROUP_FLUSH, ++order, Width.SHORT, "Memory budget");
+    def.define(FILE_TARGET_BYTES, Type.LONG, 128L * 1024 * 1024, ConfigDef.Range.atLeast(1024 * 1024),
+        Importance.LOW, "Parquet files roll over at about this size.",
+        GROUP_FLUSH, ++order, Width.SHORT, "Target file size");
+    def.define(PARQUET_COMPRESSION, Type.STRING, "snappy",
+        ConfigDef.ValidString.in("snappy", "zstd", "gzip", "lz4_raw", "uncompressed"),
+        Importance.LOW, "Parquet compression codec.",
+        GROUP_FLUSH, ++order, Width.SHORT, "Compression");
+
+    order = 0;
+    def.define(SCHEMA_EVOLUTION, Type.STRING, SchemaEvolution.NONE.configValue(),
+        new EnumValidator(SchemaEvolution.values()), Importance.MEDIUM,
+        "'none': a record with a field the table lacks is an error (to the DLQ when tolerated)."
+            + " Fields the record lacks are written as null.",
+        GROUP_RECORDS, ++order, Width.SHORT, "Schema evolution");
+    def.define(METADATA_COLUMNS, Type.BOOLEAN, false, Importance.LOW,
+        "Add the columns _kafka_topic, _kafka_partition, _kafka_offset and _kafka_timestamp.",
+        GROUP_RECORDS, ++order, Width.SHORT, "Kafka metadata columns");
+    def.define(TOMBSTONE_BEHAVIOR, Type.STRING, TombstoneBehavior.IGNORE.configValue(),
+        new EnumValidator(TombstoneBehavior.values()), Importance.LOW,
+        "Records with a null value: 'ignore' skips and counts them, 'fail' stops the task, 'dlq' sends"
+            + " them to the dead-letter queue.",
+        GROUP_RECORDS, ++order, Width.SHORT, "Tombstones");
+    def.defineInternal(TEST_FAULT, Type.STRING, "", Importance.LOW);
+    return def;
+  }
+
+  public String tableLocation() {
+    return getString(TABLE_LOCATION).trim();
+  }
+
+  public boolean autoCreate() {
+    return getBoolean(TABLE_AUTO_CREATE);
+  }
+
+  /** The id under which offsets are stored; falls back to the connector name Connect passes in. */
+  public String connectorId(String connectorName) {
+    String id = getString(CONNECTOR_ID).trim();
+    return id.isEmpty() ? connectorName : id;
+  }
+
+  public PartitionSpec partitionSpec() {
+    return partitionSpec;
+  }
+
+  public NullPartitionBehavior nullPartitionBehavior() {
+    return NullPartitionBehavior.of(getString(PARTITION_NULL_BEHAVIOR));
+  }
+
+  public int flushSize() {
+    return getInt(FLUSH_SIZE);
+  }
+
+  public long flushBytes() {
+    return getLong(FLUSH_BYTES);
+  }
+
+  public long flushIntervalMs() {
+    return getLong(FLUSH_INTERVAL_MS);
+  }
+
+  public long bufferMemoryBytes() {
+    return getLong(BUFFER_MEMORY_BYTES);
+  }
+
+  public long fileTargetBytes() {
+    return getLong(FILE_TARGET_BYTES);
+  }
+
+  public String parquetCompression() {
+    return getString(PARQUET_COMPRESSION).toUpperCase(Locale.ROOT);
+  }
+
+  public SchemaEvolution schemaEvolution() {
+    return SchemaEvolution.of(getString(SCHEMA_EVOLUTION));
+  }
+
+  public int checkpointInterval() {
+    return getInt(CHECKPOINT_INTERVAL);
+  }
+
+  public boolean metadataColumns() {
+    return getBoolean(METADATA_COLUMNS);
+  }
+
+  public TombstoneBehavior tombstoneBehavior() {
+    return TombstoneBehavior.of(getString(TOMBSTONE_BEHAVIOR));
+  }
+
+  public int commitRetries() {
+    return getInt(COMMIT_RETRIES);
+  }
+
+  /** Test-only fault injection point (internal, undocumented): see {@code commit.FaultPoint}. */
+  public String testFault() {
+    return getString(TEST_FAULT).trim();
+  }
+
+  /** Hadoop settings passed through: {@code hadoop.fs.s3a.endpoint} becomes {@code fs.s3a.endpoint}. */
+  public Map<String, String> hadoopProperties() {
+    Map<String, String> out = new HashMap<>();
+    originalsStrings().forEach((k, v) -> {
+      if (k.startsWith(HADOOP_PREFIX) && k.length() > HADOOP_PREFIX.length()) {
+        out.put(k.substring(HADOOP_PREFIX.length()), v);
+      }
+    });
+    return out;
+  }
+
+  private static ZoneId zone(String id) {
+    try {
+      return ZoneId.of(id);
+    } catch (DateTimeException e) {
+      throw new ConfigException(PARTITION_TIMEZONE, id, "is not a time zone id: " + e.getMessage());
+    }
+  }
+
+  /** Rejects empty strings with the property's name, at validate() time. */
+  private static final class NonBlank implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null || value.toString().isBlank()) {
+        throw new ConfigException(name, value, "must not be empty");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "non-empty string";
+    }
+  }
+
+  private static final class ValidZone implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      try {
+        ZoneId.of(String.valueOf(value));
+      } catch (DateTimeException e) {
+        throw new ConfigException(name, value, "is not a time zone id (e.g. UTC, Europe/Berlin)");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "a time zone id";
+    }
+  }
+
+  /** Validates values of an enum that implements {@link ConfigEnum}. */
+  private static final class EnumValidator implements ConfigDef.Validator {
+    private final List<String> allowed;
+
+    EnumValidator(ConfigEnum[] values) {
+      this.allowed = java.util.Arrays.stream(values).map(ConfigEnum::configValue).toList();
+    }
+
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null || !allowed.contains(value.toString().trim().toLowerCase(Locale.ROOT))) {
+        throw new ConfigException(name, value, "must be one of " + allowed);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return String.join(", ", allowed);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package io.github.deltaconnect.sink.config;
+
+/** How the table schema follows the records' schema. */
+public enum SchemaEvolution implements ConfigEnum {
+  NONE;
+
+  @Override
+  public String configValue() {
+    return ConfigEnum.spell(this);
+  }
+
+  public static SchemaEvolution of(String value) {
+    return ConfigEnum.parse(SchemaEvolution.class, value);
+  }
+}

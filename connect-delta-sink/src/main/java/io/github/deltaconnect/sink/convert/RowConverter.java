@@ -1,0 +1,344 @@
+package io.github.deltaconnect.sink.convert;
+
+import io.delta.kernel.types.ArrayType;
+import io.delta.kernel.types.BinaryType;
+import io.delta.kernel.types.BooleanType;
+import io.delta.kernel.types.ByteType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DecimalType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.FloatType;
+import io.delta.kernel.types.IntegerType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.MapType;
+import io.delta.kernel.types.ShortType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructField;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampType;
+import io.github.deltaconnect.sink.config.PartitionSpec;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * Turns a record value (a {@link Struct}, or a schemaless {@link Map}) into one table row: an
+ * {@code Object[]} in table-column order holding the Java values Delta Kernel's column vectors
+ * return (dates as epoch days, timestamps as epoch microseconds, structs as {@code Object[]}, arrays
+ * as {@link List}, maps as {@link Map}). Anything that does not fit raises {@link DataException}
+ * naming the field.
+ */
+public final class RowConverter {
+
+  private static final long MILLIS_PER_DAY = 86_400_000L;
+  private static final int PLAN_CACHE_LIMIT = 256;
+
+  private final StructType tableSchema;
+  private final PartitionSpec spec;
+  private final boolean metadata;
+  private final int recordColumns;
+  /** Per struct type: column name to index, so each record field is found in O(1). */
+  private final Map<StructType, Map<String, Integer>> indexes = new IdentityHashMap<>();
+  /** Per record schema instance and target struct: where each record field lands. */
+  private final Map<Schema, Map<StructType, int[]>> plans = new IdentityHashMap<>();
+
+  public RowConverter(StructType tableSchema, PartitionSpec spec, boolean metadata) {
+    this.tableSchema = tableSchema;
+    this.spec = spec;
+    this.metadata = metadata;
+    this.recordColumns = tableSchema.length() - spec.derived().size() - (metadata ? 4 : 0);
+  }
+
+  public StructType tableSchema() {
+    return tableSchema;
+  }
+
+  public Object[] convert(SinkRecord record) {
+    Object value = record.value();
+    Object[] row;
+    if (value instanceof Struct struct) {
+      row = fromStruct(struct, tableSchema, recordColumns, "");
+    } else if (value instanceof Map<?, ?> map) {
+      row = fromMap(map, tableSchema, recordColumns, "");
+    } else {
+      throw new DataException("value must be a Struct or a Map, got "
+          + (value == null ? "null" : value.getClass().getSimpleName()));
+    }
+    int i = recordColumns;
+    for (PartitionSpec.Derived d : spec.derived().values()) {
+      row[i++] = derive(d, value);
+    }
+    if (metadata) {
+      row[i++] = record.topic();
+      row[i++] = record.kafkaPartition();
+      row[i++] = record.kafkaOffset();
+      row[i] = record.timestamp() == null ? null : record.timestamp() * 1000L;
+    }
+    return row;
+  }
+
+  private Object[] fromStruct(Struct struct, StructType target, int width, String path) {
+    Object[] out = new Object[target.length()];
+    Schema schema = struct.schema();
+    int[] plan = plan(schema, target, width, path);
+    List<Field> fields = schema.fields();
+    for (int f = 0; f < plan.length; f++) {
+      Field field = fields.get(f);
+      Object v = struct.get(field);
+      int col = plan[f];
+      StructField column = target.at(col);
+      out[col] = toKernel(v, column.getDataType(), field.schema(), child(path, field.name()));
+    }
+    return out;
+  }
+
+  private int[] plan(Schema schema, StructType target, int width, String path) {
+    Map<StructType, int[]> byTarget = plans.get(schema);
+    int[] plan = byTarget == null ? null : byTarget.get(target);
+    if (plan != null) {
+      return plan;
+    }
+    Map<String, Integer> index = index(target);
+    List<Field> fields = schema.fields();
+    plan = new int[fields.size()];
+    for (int f = 0; f < plan.length; f++) {
+      Integer col = index.get(fields.get(f).name());
+      if (col == null || col >= width) {
+        throw new DataException("field '" + child(path, fields.get(f).name())
+            + "' is not in the table schema (delta.schema.evolution=none)");
+      }
+      plan[f] = col;
+    }
+    if (plans.size() >= PLAN_CACHE_LIMIT) {
+      plans.clear();
+    }
+    plans.computeIfAbsent(schema, s -> new IdentityHashMap<>()).put(target, plan);
+    return plan;
+  }
+
+  private Map<String, Integer> index(StructType target) {
+    return indexes.computeIfAbsent(target, t -> {
+      Map<String, Integer> m = new HashMap<>();
+      for (int i = 0; i < t.length(); i++) {
+        m.put(t.at(i).getName(), i);
+      }
+      return m;
+    });
+  }
+
+  private Object[] fromMap(Map<?, ?> map, StructType target, int width, String path) {
+    Object[] out = new Object[target.length()];
+    Map<String, Integer> index = index(target);
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      String name = String.valueOf(e.getKey());
+      Integer col = index.get(name);
+      if (col == null || col >= width) {
+        throw new DataException("field '" + child(path, name)
+            + "' is not in the table schema (delta.schema.evolution=none)");
+      }
+      out[col] = toKernel(e.getValue(), target.at(col).getDataType(), null, child(path, name));
+    }
+    return out;
+  }
+
+  /** Converts one value to the Kernel representation of {@code type}. */
+  Object toKernel(Object v, DataType type, Schema schema, String path) {
+    if (v == null) {
+      return null;
+    }
+    try {
+      if (type instanceof StringType) {
+        if (v instanceof CharSequence s) {
+          return s.toString();
+        }
+      } else if (type instanceof LongType) {
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+          return ((Number) v).longValue();
+        }
+      } else if (type instanceof IntegerType) {
+        if (v instanceof java.util.Date d) { // Connect Time: millis since midnight
+          return (int) Math.floorMod(d.getTime(), MILLIS_PER_DAY);
+        }
+        if (isIntegral(v)) {
+          return Math.toIntExact(((Number) v).longValue());
+        }
+      } else if (type instanceof ShortType) {
+        if (isIntegral(v)) {
+          return narrow(((Number) v).longValue(), Short.MIN_VALUE, Short.MAX_VALUE, path).shortValue();
+        }
+      } else if (type instanceof ByteType) {
+        if (isIntegral(v)) {
+          return narrow(((Number) v).longValue(), Byte.MIN_VALUE, Byte.MAX_VALUE, path).byteValue();
+        }
+      } else if (type instanceof DoubleType) {
+        if (v instanceof Number n) {
+          return n.doubleValue();
+        }
+      } else if (type instanceof FloatType) {
+        if (v instanceof Number n) {
+          return n.floatValue();
+        }
+      } else if (type instanceof BooleanType) {
+        if (v instanceof Boolean) {
+          return v;
+        }
+      } else if (type instanceof TimestampType) {
+        return Math.multiplyExact(epochMillis(v, path), 1000L);
+      } else if (type instanceof DateType) {
+        if (v instanceof CharSequence s) {
+          return Math.toIntExact(LocalDate.parse(s).toEpochDay());
+        }
+        if (v instanceof Integer days && schema == null) {
+          return days;
+        }
+        return Math.toIntExact(Math.floorDiv(epochMillis(v, path), MILLIS_PER_DAY));
+      } else if (type instanceof DecimalType dt) {
+        return decimal(v, dt, path);
+      } else if (type instanceof BinaryType) {
+        if (v instanceof byte[]) {
+          return v;
+        }
+        if (v instanceof ByteBuffer buf) {
+          byte[] b = new byte[buf.remaining()];
+          buf.duplicate().get(b);
+          return b;
+        }
+      } else if (type instanceof StructType st) {
+        if (v instanceof Struct s) {
+          return fromStruct(s, st, st.length(), path);
+        }
+        if (v instanceof Map<?, ?> m) {
+          return fromMap(m, st, st.length(), path);
+        }
+      } else if (type instanceof ArrayType at) {
+        if (v instanceof List<?> list) {
+          Schema elemSchema = schema == null ? null : schema.valueSchema();
+          List<Object> out = new ArrayList<>(list.size());
+          for (Object e : list) {
+            out.add(toKernel(e, at.getElementType(), elemSchema, path + "[]"));
+          }
+          return out;
+        }
+      } else if (type instanceof MapType mt) {
+        if (v instanceof Map<?, ?> map) {
+          Schema ks = schema == null ? null : schema.keySchema();
+          Schema vs = schema == null ? null : schema.valueSchema();
+          Map<Object, Object> out = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+          for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (e.getKey() == null) {
+              throw new DataException("field '" + path + "': map keys must not be null");
+            }
+            out.put(toKernel(e.getKey(), mt.getKeyType(), ks, path + ".key"),
+                toKernel(e.getValue(), mt.getValueType(), vs, path + ".value"));
+          }
+          return out;
+        }
+      }
+    } catch (ArithmeticException | DateTimeParseException | NumberFormatException e) {
+      throw new DataException("field '" + path + "': value does not fit column type " + type + ": "
+          + e.getMessage(), e);
+    }
+    throw new DataException("field '" + path + "': a " + v.getClass().getSimpleName()
+        + " cannot be written to a column of type " + type);
+  }
+
+  private Object derive(PartitionSpec.Derived d, Object value) {
+    Object source = lookup(value, d.sourceField());
+    if (source == null) {
+      return null;
+    }
+    long millis = epochMillis(source, d.sourceField());
+    ZonedDateTime t = Instant.ofEpochMilli(millis).atZone(d.zone());
+    return d.function() == PartitionSpec.DerivedFunction.DATE
+        ? (Object) Math.toIntExact(t.toLocalDate().toEpochDay())
+        : (Object) t.getHour();
+  }
+
+  /** Reads a possibly dotted field path from a Struct or Map value; missing means null. */
+  private static Object lookup(Object value, String dottedPath) {
+    Object cur = value;
+    for (String part : dottedPath.split("\\.")) {
+      if (cur instanceof Struct s) {
+        Field f = s.schema().field(part);
+        cur = f == null ? null : s.get(f);
+      } else if (cur instanceof Map<?, ?> m) {
+        cur = m.get(part);
+      } else {
+        return null;
+      }
+    }
+    return cur;
+  }
+
+  private static long epochMillis(Object v, String path) {
+    if (v instanceof java.util.Date d) {
+      return d.getTime();
+    }
+    if (v instanceof Long || v instanceof Integer) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof CharSequence s) {
+      String text = s.toString();
+      try {
+        return Instant.parse(text).toEpochMilli();
+      } catch (DateTimeParseException e) {
+        try {
+          return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+        } catch (DateTimeParseException e2) {
+          return Math.multiplyExact(LocalDate.parse(text).toEpochDay(), MILLIS_PER_DAY);
+        }
+      }
+    }
+    throw new DataException("field '" + path + "': a " + v.getClass().getSimpleName()
+        + " is not a timestamp (expected a Connect Timestamp/Date, epoch millis or ISO-8601 text)");
+  }
+
+  private static BigDecimal decimal(Object v, DecimalType dt, String path) {
+    BigDecimal d;
+    if (v instanceof BigDecimal b) {
+      d = b;
+    } else if (v instanceof Number || v instanceof CharSequence) {
+      d = new BigDecimal(v.toString());
+    } else {
+      throw new DataException("field '" + path + "': a " + v.getClass().getSimpleName()
+          + " is not a decimal");
+    }
+    BigDecimal scaled = d.setScale(dt.getScale(), RoundingMode.UNNECESSARY);
+    if (scaled.precision() > dt.getPrecision()) {
+      throw new DataException("field '" + path + "': " + d + " has more digits than " + dt);
+    }
+    return scaled;
+  }
+
+  private static boolean isIntegral(Object v) {
+    return v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte;
+  }
+
+  private static Long narrow(long v, long min, long max, String path) {
+    if (v < min || v > max) {
+      throw new DataException("field '" + path + "': " + v + " is out of range [" + min + ", " + max
+          + "]");
+    }
+    return v;
+  }
+
+  private static String child(String path, String name) {
+    return path.isEmpty() ? name : path + "." + name;
+  }
+}

@@ -1,0 +1,157 @@
+package io.github.deltaconnect.sink.metrics;
+
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-task counters, exposed over JMX as
+ * {@code io.github.deltaconnect:type=delta-sink-task-metrics,connector=<name>,task=<id>}.
+ */
+public final class SinkMetrics implements SinkMetricsMBean {
+  private static final Logger LOG = LoggerFactory.getLogger(SinkMetrics.class);
+
+  private final AtomicLong recordsWritten = new AtomicLong();
+  private final AtomicLong recordsToDlq = new AtomicLong();
+  private final AtomicLong recordsSkipped = new AtomicLong();
+  private final AtomicLong tombstonesIgnored = new AtomicLong();
+  private final AtomicLong commits = new AtomicLong();
+  private final AtomicLong fencedBatches = new AtomicLong();
+  private final AtomicLong filesWritten = new AtomicLong();
+  private final AtomicLong bytesWritten = new AtomicLong();
+  private final AtomicLong lastCommitMs = new AtomicLong();
+  private final AtomicLong maxCommitMs = new AtomicLong();
+  private final AtomicLong bufferedRecords = new AtomicLong();
+  private final AtomicLong bufferedBytes = new AtomicLong();
+  private final AtomicLong tableVersion = new AtomicLong(-1);
+  private ObjectName name;
+
+  public void register(String connector, int task) {
+    try {
+      MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+      name = new ObjectName("io.github.deltaconnect:type=delta-sink-task-metrics,connector="
+          + ObjectName.quote(connector) + ",task=" + task);
+      if (server.isRegistered(name)) {
+        server.unregisterMBean(name);
+      }
+      server.registerMBean(this, name);
+    } catch (Exception e) {
+      LOG.warn("Could not register JMX metrics for {} task {}", connector, task, e);
+      name = null;
+    }
+  }
+
+  public void unregister() {
+    if (name == null) {
+      return;
+    }
+    try {
+      ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+    } catch (Exception e) {
+      LOG.debug("Could not unregister {}", name, e);
+    }
+    name = null;
+  }
+
+  public void written(long records) {
+    recordsWritten.addAndGet(records);
+  }
+
+  public void toDlq() {
+    recordsToDlq.incrementAndGet();
+  }
+
+  public void skipped() {
+    recordsSkipped.incrementAndGet();
+  }
+
+  public void tombstoneIgnored() {
+    tombstonesIgnored.incrementAndGet();
+  }
+
+  public void fenced() {
+    fencedBatches.incrementAndGet();
+  }
+
+  public void committed(long version, int files, long bytes, long millis) {
+    commits.incrementAndGet();
+    tableVersion.set(version);
+    filesWritten.addAndGet(files);
+    bytesWritten.addAndGet(bytes);
+    lastCommitMs.set(millis);
+    maxCommitMs.accumulateAndGet(millis, Math::max);
+  }
+
+  public void buffered(long records, long bytes) {
+    bufferedRecords.set(records);
+    bufferedBytes.set(bytes);
+  }
+
+  @Override
+  public long getRecordsWritten() {
+    return recordsWritten.get();
+  }
+
+  @Override
+  public long getRecordsToDlq() {
+    return recordsToDlq.get();
+  }
+
+  @Override
+  public long getRecordsSkippedAlreadyInTable() {
+    return recordsSkipped.get();
+  }
+
+  @Override
+  public long getTombstonesIgnored() {
+    return tombstonesIgnored.get();
+  }
+
+  @Override
+  public long getCommits() {
+    return commits.get();
+  }
+
+  @Override
+  public long getFencedBatches() {
+    return fencedBatches.get();
+  }
+
+  @Override
+  public long getFilesWritten() {
+    return filesWritten.get();
+  }
+
+  @Override
+  public long getBytesWritten() {
+    return bytesWritten.get();
+  }
+
+  @Override
+  public long getLastCommitMs() {
+    return lastCommitMs.get();
+  }
+
+  @Override
+  public long getMaxCommitMs() {
+    return maxCommitMs.get();
+  }
+
+  @Override
+  public long getBufferedRecords() {
+    return bufferedRecords.get();
+  }
+
+  @Override
+  public long getBufferedBytes() {
+    return bufferedBytes.get();
+  }
+
+  @Override
+  public long getTableVersion() {
+    return tableVersion.get();
+  }
+}

@@ -1,0 +1,271 @@
+package io.github.deltaconnect.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.deltaconnect.sink.commit.DeltaTable;
+import io.github.deltaconnect.sink.config.DeltaSinkConfig;
+import io.github.deltaconnect.sink.convert.DataException;
+import io.github.deltaconnect.sink.metrics.SinkMetrics;
+import io.github.deltaconnect.sink.offsets.OffsetDomain;
+import io.github.deltaconnect.sink.testing.FakeContext;
+import io.github.deltaconnect.sink.testing.TableReader;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TableSinkTest {
+  static final String TOPIC = "events";
+  static final Schema EVENT = SchemaBuilder.struct().name("Event")
+      .field("event_id", Schema.STRING_SCHEMA)
+      .field("user_id", Schema.INT64_SCHEMA)
+      .field("region", Schema.OPTIONAL_STRING_SCHEMA)
+      .field("amount", Schema.OPTIONAL_FLOAT64_SCHEMA)
+      .field("event_ts", Timestamp.SCHEMA)
+      .build();
+  static final long DAY0 = LocalDate.of(2026, 11, 27).atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1000;
+
+  @TempDir
+  Path dir;
+  final AtomicLong clock = new AtomicLong(1_000_000);
+
+  Map<String, String> props(String... extra) {
+    Map<String, String> p = new HashMap<>();
+    p.put(DeltaSinkConfig.TABLE_LOCATION, dir.resolve("table").toString());
+    p.put(DeltaSinkConfig.PARTITION_FIELDS, "partition_date,region");
+    p.put(DeltaSinkConfig.PARTITION_DERIVED, "partition_date=date(event_ts)");
+    p.put(DeltaSinkConfig.FLUSH_SIZE, "1000000");
+    for (int i = 0; i < extra.length; i += 2) {
+      p.put(extra[i], extra[i + 1]);
+    }
+    return p;
+  }
+
+  TableSink sink(FakeContext ctx, Map<String, String> props, int taskId) {
+    DeltaSinkConfig config = new DeltaSinkConfig(props);
+    return new TableSink(config, ctx, DeltaTable.open(config), "conn", taskId, new SinkMetrics(),
+        clock::get);
+  }
+
+  static SinkRecord event(int partition, long offset, String region, long tsMillis) {
+    Struct v = new Struct(EVENT)
+        .put("event_id", "e-" + partition + "-" + offset)
+        .put("user_id", offset)
+        .put("region", region)
+        .put("amount", offset * 1.5)
+        .put("event_ts", new java.util.Date(tsMillis));
+    return new SinkRecord(TOPIC, partition, null, null, EVENT, v, offset);
+  }
+
+  static List<SinkRecord> events(int partition, long from, long to) {
+    List<SinkRecord> out = new ArrayList<>();
+    String[] regions = {"eu", "us", null};
+    for (long o = from; o < to; o++) {
+      out.add(event(partition, o, regions[(int) (o % 3)], DAY0 + (o % 2) * 86_400_000L + o));
+    }
+    return out;
+  }
+
+  TableReader reader() {
+    return new TableReader(DeltaTable.qualify(dir.resolve("table").toString()));
+  }
+
+  static List<String> ids(List<Map<String, Object>> rows) {
+    return rows.stream().map(r -> (String) r.get("event_id")).sorted().toList();
+  }
+
+  static List<String> expectedIds(List<SinkRecord> records) {
+    return records.stream().map(r -> ((Struct) r.value()).getString("event_id")).sorted().toList();
+  }
+
+  @Test
+  void commitsEveryRecordOnceWithPartitionValuesAndStoredOffsets() {
+    FakeContext ctx = new FakeContext(false);
+    TableSink sink = sink(ctx, props(), 0);
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    TopicPartition p1 = new TopicPartition(TOPIC, 1);
+    sink.open(List.of(p0, p1));
+    List<SinkRecord> all = new ArrayList<>(events(0, 0, 50));
+    all.addAll(events(1, 0, 30));
+    sink.put(all);
+    sink.close(List.of(p0, p1));
+
+    List<Map<String, Object>> rows = reader().rows();
+    assertEquals(expectedIds(all), ids(rows));
+    for (Map<String, Object> row : rows) {
+      long ts = (Long) row.get("event_ts");
+      int expectedDay = (int) Math.floorDiv(ts / 1000, 86_400_000L);
+      assertEquals(expectedDay, row.get("partition_date"), "derived date of " + row);
+      long offset = (Long) row.get("user_id");
+      String[] regions = {"eu", "us", null};
+      assertEquals(regions[(int) (offset % 3)], row.get("region"));
+      assertEquals(offset * 1.5, row.get("amount"));
+    }
+    OffsetDomain domain = new OffsetDomain("conn");
+    assertEquals(49, OffsetDomain.decode(reader().domain(domain.name(p0)).orElseThrow()));
+    assertEquals(29, OffsetDomain.decode(reader().domain(domain.name(p1)).orElseThrow()));
+    assertEquals(List.of("partition_date", "region"), reader().snapshot().getPartitionColumnNames());
+  }
+
+  @Test
+  void restartResumesAfterStoredOffsetsAndSkipsRedeliveredRecords() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    FakeContext first = new FakeContext(false);
+    TableSink a = sink(first, props(), 0);
+    a.open(List.of(p0));
+    a.put(events(0, 0, 40));
+    Map<TopicPartition, OffsetAndMetadata> before =
+        a.preCommit(Map.of(p0, new OffsetAndMetadata(40)));
+    assertTrue(before.isEmpty(), "nothing is in the table yet, so nothing may be committed to Kafka");
+    a.close(List.of(p0)); // commits
+
+    // A new task (after a crash before Kafka offsets were committed) is redelivered from offset 0.
+    FakeContext second = new FakeContext(false);
+    TableSink b = sink(second, props(), 0);
+    b.open(List.of(p0));
+    assertEquals(40L, second.offsets.get(p0), "resume right after the table's offset");
+    b.put(events(0, 0, 60)); // 0..39 again, then 40..59
+    b.close(List.of(p0));
+
+    assertEquals(expectedIds(events(0, 0, 60)), ids(reader().rows()));
+  }
+
+  @Test
+  void preCommitReportsOnlyDurableOffsets() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    TableSink sink = sink(new FakeContext(false), props(DeltaSinkConfig.FLUSH_SIZE, "10"), 0);
+    sink.open(List.of(p0));
+    sink.put(events(0, 0, 15)); // commits 0..9, buffers 10..14
+    Map<TopicPartition, OffsetAndMetadata> out =
+        sink.preCommit(Map.of(p0, new OffsetAndMetadata(15)));
+    assertEquals(10L, out.get(p0).offset());
+    assertEquals(10, reader().rows().size());
+  }
+
+  @Test
+  void flushesWhenTheIntervalElapsesEvenWithoutNewRecords() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    TableSink sink = sink(new FakeContext(false), props(DeltaSinkConfig.FLUSH_INTERVAL_MS, "5000"), 0);
+    sink.open(List.of(p0));
+    sink.put(events(0, 0, 5));
+    clock.addAndGet(4_999);
+    sink.put(List.of());
+    assertFalse(tableExists(), "the interval has not elapsed yet");
+    clock.addAndGet(1);
+    sink.put(List.of());
+    assertEquals(5, reader().rows().size());
+  }
+
+  boolean tableExists() {
+    try {
+      reader().snapshot();
+      return true;
+    } catch (io.delta.kernel.exceptions.TableNotFoundException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void poisonRecordsGoToTheDlqAndTheirOffsetsAreStillCovered() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    FakeContext ctx = new FakeContext(true);
+    TableSink sink = sink(ctx, props(), 0);
+    sink.open(List.of(p0));
+    List<SinkRecord> batch = new ArrayList<>(events(0, 0, 10));
+    Schema wrong = SchemaBuilder.struct().field("event_id", Schema.STRING_SCHEMA)
+        .field("surprise", Schema.STRING_SCHEMA).build();
+    batch.add(new SinkRecord(TOPIC, 0, null, null, wrong,
+        new Struct(wrong).put("event_id", "bad").put("surprise", "x"), 10));
+    batch.add(new SinkRecord(TOPIC, 0, null, null, Schema.STRING_SCHEMA, "not a struct", 11));
+    batch.add(new SinkRecord(TOPIC, 0, null, null, null, null, 12)); // tombstone: ignored, counted
+    batch.addAll(events(0, 13, 20));
+    sink.put(batch);
+    sink.close(List.of(p0));
+
+    assertEquals(2, ctx.dlq.size());
+    assertInstanceOf(DataException.class, ctx.dlqReasons.get(0));
+    assertTrue(ctx.dlqReasons.get(0).getMessage().contains("surprise"), ctx.dlqReasons.get(0).getMessage());
+    List<Map<String, Object>> rows = reader().rows();
+    assertEquals(17, rows.size());
+    assertEquals(batch.size(), rows.size() + ctx.dlq.size() + 1, "table + DLQ + ignored == read");
+    assertEquals(19, OffsetDomain.decode(
+        reader().domain(new OffsetDomain("conn").name(p0)).orElseThrow()));
+  }
+
+  @Test
+  void withoutDlqAPoisonRecordFailsTheTaskNamingTheRecord() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    TableSink sink = sink(new FakeContext(false), props(), 0);
+    sink.open(List.of(p0));
+    sink.put(events(0, 0, 3));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.apache.kafka.connect.errors.ConnectException.class,
+        () -> sink.put(List.of(new SinkRecord(TOPIC, 0, null, null, Schema.STRING_SCHEMA, "x", 3))));
+    assertTrue(e.getMessage().contains("events-0@3"), e.getMessage());
+  }
+
+  @Test
+  void aZombieTaskThatLostItsPartitionIsFencedAndWritesNothingTwice() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    FakeContext zombieCtx = new FakeContext(false);
+    TableSink zombie = sink(zombieCtx, props(), 0);
+    zombie.open(List.of(p0));
+    zombie.put(events(0, 0, 20)); // buffered, not yet committed
+
+    // The partition moved to another task, which read the (empty) table and committed 0..29.
+    FakeContext ownerCtx = new FakeContext(false);
+    TableSink owner = sink(ownerCtx, props(), 1);
+    owner.open(List.of(p0));
+    owner.put(events(0, 0, 30));
+    owner.close(List.of(p0));
+
+    // The zombie's commit must not add 0..19 again; it rewinds to the table's position instead.
+    zombie.put(events(0, 20, 25));
+    zombie.preCommit(Map.of(p0, new OffsetAndMetadata(25)));
+    zombie.close(List.of());
+    zombie.put(List.of());
+    clock.addAndGet(61_000);
+    zombie.put(List.of());
+
+    assertEquals(30L, zombieCtx.offsets.get(p0), "rewound to after the owner's offset");
+    assertEquals(expectedIds(events(0, 0, 30)), ids(reader().rows()));
+  }
+
+  @Test
+  void rowsAreSortedIntoHivePartitionDirectories() throws Exception {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    TableSink sink = sink(new FakeContext(false), props(), 0);
+    sink.open(List.of(p0));
+    sink.put(events(0, 0, 6));
+    sink.close(List.of(p0));
+    try (var files = java.nio.file.Files.walk(dir.resolve("table"))) {
+      List<String> dirs = files.filter(p -> p.toString().endsWith(".parquet"))
+          .map(p -> dir.resolve("table").relativize(p.getParent()).toString())
+          .distinct().sorted(Comparator.naturalOrder()).toList();
+      assertEquals(List.of(
+          "partition_date=2026-11-27/region=__HIVE_DEFAULT_PARTITION__",
+          "partition_date=2026-11-27/region=eu",
+          "partition_date=2026-11-27/region=us",
+          "partition_date=2026-11-28/region=__HIVE_DEFAULT_PARTITION__",
+          "partition_date=2026-11-28/region=eu",
+          "partition_date=2026-11-28/region=us"), dirs);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.github.deltaconnect.sink.testing;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+
+/** A SinkTaskContext that records rewinds and dead-lettered records, for unit tests. */
+public final class FakeContext implements SinkTaskContext {
+  public final Map<TopicPartition, Long> offsets = new HashMap<>();
+  public final List<SinkRecord> dlq = new ArrayList<>();
+  public final List<Throwable> dlqReasons = new ArrayList<>();
+  private final boolean withDlq;
+
+  public FakeContext(boolean withDlq) {
+    this.withDlq = withDlq;
+  }
+
+  @Override
+  public Map<String, String> configs() {
+    return Map.of();
+  }
+
+  @Override
+  public void offset(Map<TopicPartition, Long> offsets) {
+    this.offsets.putAll(offsets);
+  }
+
+  @Override
+  public void offset(TopicPartition tp, long offset) {
+    offsets.put(tp, offset);
+  }
+
+  @Override
+  public void timeout(long timeoutMs) {}
+
+  @Override
+  public Set<TopicPartition> assignment() {
+    return Collections.emptySet();
+  }
+
+  @Override
+  public void pause(TopicPartition... partitions) {}
+
+  @Override
+  public void resume(TopicPartition... partitions) {}
+
+  @Override
+  public void requestCommit() {}
+
+  @Override
+  public ErrantRecordReporter errantRecordReporter() {
+    if (!withDlq) {
+      return null;
+    }
+    return (record, error) -> {
+      dlq.add(record);
+      dlqReasons.add(error);
+      Future<Void> done = CompletableFuture.completedFuture(null);
+      return done;
+    };
+  }
+}

@@ -1,0 +1,189 @@
+package io.github.deltaconnect.sink.testing;
+
+import io.delta.kernel.Scan;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.TableManager;
+import io.delta.kernel.data.ArrayValue;
+import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.MapValue;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.defaults.engine.DefaultEngine;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.engine.FileReadResult;
+import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.data.ScanStateRow;
+import io.delta.kernel.types.ArrayType;
+import io.delta.kernel.types.BinaryType;
+import io.delta.kernel.types.BooleanType;
+import io.delta.kernel.types.ByteType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DateType;
+import io.delta.kernel.types.DecimalType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.FloatType;
+import io.delta.kernel.types.IntegerType;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.MapType;
+import io.delta.kernel.types.ShortType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampType;
+import io.delta.kernel.utils.CloseableIterator;
+import io.delta.kernel.utils.FileStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * Reads a Delta table back the way any Delta reader would: the snapshot's file list from the log,
+ * each Parquet file read and turned into logical rows (with partition values) by Kernel's scan. It
+ * shares no code with the sink's writer, so a test compares the table with what was produced.
+ */
+public final class TableReader {
+  private final String location;
+  private final Engine engine;
+
+  public TableReader(String location) {
+    this(location, new Configuration());
+  }
+
+  public TableReader(String location, Configuration conf) {
+    this.location = location;
+    this.engine = DefaultEngine.create(conf);
+  }
+
+  public Snapshot snapshot() {
+    return TableManager.loadSnapshot(location).build(engine);
+  }
+
+  public Optional<String> domain(String name) {
+    return snapshot().getDomainMetadata(name);
+  }
+
+  /** All rows of the latest version, each as column name to Java value. */
+  public List<Map<String, Object>> rows() {
+    Snapshot snapshot = snapshot();
+    Scan scan = snapshot.getScanBuilder().build();
+    Row scanState = scan.getScanState(engine);
+    StructType logical = snapshot.getSchema();
+    StructType physical = ScanStateRow.getPhysicalDataReadSchema(scanState);
+    List<Map<String, Object>> out = new ArrayList<>();
+    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
+      while (files.hasNext()) {
+        try (CloseableIterator<Row> fileRows = files.next().getRows()) {
+          while (fileRows.hasNext()) {
+            Row scanFile = fileRows.next();
+            FileStatus status = InternalScanFileUtils.getAddFileStatus(scanFile);
+            CloseableIterator<ColumnarBatch> data = engine.getParquetHandler()
+                .readParquetFiles(single(status), physical, Optional.empty())
+                .map(FileReadResult::getData);
+            try (CloseableIterator<FilteredColumnarBatch> batches =
+                Scan.transformPhysicalData(engine, scanState, scanFile, data)) {
+              while (batches.hasNext()) {
+                collect(batches.next(), logical, out);
+              }
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private static void collect(FilteredColumnarBatch batch, StructType schema,
+      List<Map<String, Object>> out) {
+    ColumnarBatch data = batch.getData();
+    Optional<ColumnVector> selection = batch.getSelectionVector();
+    for (int r = 0; r < data.getSize(); r++) {
+      if (selection.isPresent()
+          && (selection.get().isNullAt(r) || !selection.get().getBoolean(r))) {
+        continue;
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (int c = 0; c < schema.length(); c++) {
+        int ordinal = data.getSchema().indexOf(schema.at(c).getName());
+        row.put(schema.at(c).getName(), value(data.getColumnVector(ordinal), r));
+      }
+      out.add(row);
+    }
+  }
+
+  /** Java value of a cell: structs as maps, arrays as lists, dates as epoch days, timestamps in µs. */
+  public static Object value(ColumnVector v, int r) {
+    if (v.isNullAt(r)) {
+      return null;
+    }
+    DataType t = v.getDataType();
+    if (t instanceof StringType) {
+      return v.getString(r);
+    } else if (t instanceof LongType || t instanceof TimestampType) {
+      return v.getLong(r);
+    } else if (t instanceof IntegerType || t instanceof DateType) {
+      return v.getInt(r);
+    } else if (t instanceof ShortType) {
+      return v.getShort(r);
+    } else if (t instanceof ByteType) {
+      return v.getByte(r);
+    } else if (t instanceof DoubleType) {
+      return v.getDouble(r);
+    } else if (t instanceof FloatType) {
+      return v.getFloat(r);
+    } else if (t instanceof BooleanType) {
+      return v.getBoolean(r);
+    } else if (t instanceof BinaryType) {
+      return v.getBinary(r);
+    } else if (t instanceof DecimalType) {
+      return v.getDecimal(r);
+    } else if (t instanceof StructType st) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (int i = 0; i < st.length(); i++) {
+        m.put(st.at(i).getName(), value(v.getChild(i), r));
+      }
+      return m;
+    } else if (t instanceof ArrayType) {
+      ArrayValue a = v.getArray(r);
+      List<Object> l = new ArrayList<>();
+      for (int i = 0; i < a.getSize(); i++) {
+        l.add(value(a.getElements(), i));
+      }
+      return l;
+    } else if (t instanceof MapType) {
+      MapValue m = v.getMap(r);
+      Map<Object, Object> out = new LinkedHashMap<>();
+      for (int i = 0; i < m.getSize(); i++) {
+        out.put(value(m.getKeys(), i), value(m.getValues(), i));
+      }
+      return out;
+    }
+    throw new IllegalArgumentException("unsupported type " + t);
+  }
+
+  private static CloseableIterator<FileStatus> single(FileStatus status) {
+    return new CloseableIterator<>() {
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        return !done;
+      }
+
+      @Override
+      public FileStatus next() {
+        done = true;
+        return status;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+}
