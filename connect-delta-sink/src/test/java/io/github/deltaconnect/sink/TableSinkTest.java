@@ -268,4 +268,51 @@ class TableSinkTest {
           "partition_date=2026-11-28/region=us"), dirs);
     }
   }
+
+  @Test
+  void everyTypeRoundTripsThroughParquetAndAKernelScan() {
+    Schema all = io.github.deltaconnect.sink.convert.RowConverterTest.ALL;
+    Schema address = io.github.deltaconnect.sink.convert.RowConverterTest.ADDRESS;
+    Struct v = new Struct(all)
+        .put("i8", (byte) -1).put("i16", (short) 300).put("i32", 70_000).put("i64", 1L << 40)
+        .put("f32", 1.25f).put("f64", -2.5).put("flag", false).put("text", "zażółć")
+        .put("blob", new byte[] {9, 8, 7})
+        .put("price", new java.math.BigDecimal("-99999999.99"))
+        .put("day", new java.util.Date(19_000L * 86_400_000L))
+        .put("at", new java.util.Date(DAY0 + 1234))
+        .put("clock", new java.util.Date(45_296_789L))
+        .put("address", new Struct(address).put("city", "Kraków").put("zip", 30001))
+        .put("tags", List.of("x", "y", "z"))
+        .put("attrs", Map.of("a", 1L))
+        .put("maybe", null);
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    TableSink sink = sink(new FakeContext(false), props(DeltaSinkConfig.PARTITION_FIELDS, "flag",
+        DeltaSinkConfig.PARTITION_DERIVED, "", DeltaSinkConfig.METADATA_COLUMNS, "true"), 0);
+    sink.open(List.of(p0));
+    sink.put(List.of(new SinkRecord(TOPIC, 0, null, null, all, v, 7, 1_000L, null)));
+    sink.close(List.of(p0));
+
+    Map<String, Object> row = reader().rows().get(0);
+    assertEquals((byte) -1, row.get("i8"));
+    assertEquals((short) 300, row.get("i16"));
+    assertEquals(70_000, row.get("i32"));
+    assertEquals(1L << 40, row.get("i64"));
+    assertEquals(1.25f, row.get("f32"));
+    assertEquals(-2.5, row.get("f64"));
+    assertEquals(false, row.get("flag"));
+    assertEquals("zażółć", row.get("text"));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {9, 8, 7}, (byte[]) row.get("blob"));
+    assertEquals(new java.math.BigDecimal("-99999999.99"), row.get("price"));
+    assertEquals(19_000, row.get("day"));
+    assertEquals((DAY0 + 1234) * 1000, row.get("at"));
+    assertEquals(45_296_789, row.get("clock"));
+    assertEquals(Map.of("city", "Kraków", "zip", 30001), row.get("address"));
+    assertEquals(List.of("x", "y", "z"), row.get("tags"));
+    assertEquals(Map.of("a", 1L), row.get("attrs"));
+    assertEquals(null, row.get("maybe"));
+    assertEquals(TOPIC, row.get("_kafka_topic"));
+    assertEquals(0, row.get("_kafka_partition"));
+    assertEquals(7L, row.get("_kafka_offset"));
+    assertEquals(1_000_000L, row.get("_kafka_timestamp"));
+  }
 }

@@ -1,0 +1,69 @@
+package io.github.deltaconnect.sink.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.deltaconnect.sink.DeltaSinkConnector;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+
+class DeltaSinkConfigTest {
+
+  static Map<String, List<String>> errors(Map<String, String> props) {
+    return new DeltaSinkConnector().validate(props).configValues().stream()
+        .filter(v -> !v.errorMessages().isEmpty())
+        .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
+  }
+
+  static Map<String, String> valid() {
+    Map<String, String> p = new HashMap<>();
+    p.put("connector.class", DeltaSinkConnector.class.getName());
+    p.put("topics", "events");
+    p.put(DeltaSinkConfig.TABLE_LOCATION, "/tmp/table");
+    p.put(DeltaSinkConfig.PARTITION_FIELDS, "partition_date,region");
+    p.put(DeltaSinkConfig.PARTITION_DERIVED, "partition_date=date(event_ts)");
+    return p;
+  }
+
+  @Test
+  void aValidConfigHasNoErrors() {
+    assertEquals(Map.of(), errors(valid()));
+  }
+
+  @Test
+  void validateNamesThePropertyAndWhatIsWrong() {
+    Map<String, String> p = valid();
+    p.remove(DeltaSinkConfig.TABLE_LOCATION);
+    p.put(DeltaSinkConfig.FLUSH_SIZE, "0");
+    p.put(DeltaSinkConfig.PARTITION_TIMEZONE, "Mars/Olympus");
+    p.put(DeltaSinkConfig.TOMBSTONE_BEHAVIOR, "explode");
+    Map<String, List<String>> errors = errors(p);
+    assertTrue(errors.containsKey(DeltaSinkConfig.TABLE_LOCATION), errors.toString());
+    assertTrue(errors.get(DeltaSinkConfig.FLUSH_SIZE).get(0).contains("at least 1"), errors.toString());
+    assertTrue(errors.get(DeltaSinkConfig.PARTITION_TIMEZONE).get(0).contains("time zone"));
+    assertTrue(errors.get(DeltaSinkConfig.TOMBSTONE_BEHAVIOR).get(0).contains("ignore"));
+  }
+
+  @Test
+  void crossPropertyErrorsAreReportedOnTheRightProperty() {
+    Map<String, String> p = valid();
+    p.put(DeltaSinkConfig.PARTITION_DERIVED, "partition_date=week(event_ts)");
+    assertTrue(errors(p).get(DeltaSinkConfig.PARTITION_DERIVED).get(0).contains("unknown function"));
+    p = valid();
+    p.put(DeltaSinkConfig.FLUSH_BYTES, "200000000");
+    p.put(DeltaSinkConfig.BUFFER_MEMORY_BYTES, "100000000");
+    assertTrue(errors(p).get(DeltaSinkConfig.FLUSH_BYTES).get(0).contains(DeltaSinkConfig.BUFFER_MEMORY_BYTES));
+  }
+
+  @Test
+  void hadoopPropertiesArePassedThroughWithoutThePrefix() {
+    Map<String, String> p = valid();
+    p.put("hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000");
+    assertEquals(Map.of("fs.s3a.endpoint", "http://127.0.0.1:9000"),
+        new DeltaSinkConfig(p).hadoopProperties());
+  }
+}
