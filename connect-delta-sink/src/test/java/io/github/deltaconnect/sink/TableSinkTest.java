@@ -315,4 +315,29 @@ class TableSinkTest {
     assertEquals(7L, row.get("_kafka_offset"));
     assertEquals(1_000_000L, row.get("_kafka_timestamp"));
   }
+
+  @Test
+  void writesCheckpointsAtTheConfiguredIntervalAndSnappyFiles() throws Exception {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    TableSink sink = sink(new FakeContext(false), props(DeltaSinkConfig.FLUSH_SIZE, "5",
+        DeltaSinkConfig.CHECKPOINT_INTERVAL, "2"), 0);
+    sink.open(List.of(p0));
+    sink.put(events(0, 0, 25)); // five commits: versions 0..4
+    Path log = dir.resolve("table/_delta_log");
+    assertTrue(java.nio.file.Files.exists(log.resolve(String.format("%020d.checkpoint.parquet", 2))));
+    assertTrue(java.nio.file.Files.exists(log.resolve(String.format("%020d.checkpoint.parquet", 4))));
+    assertEquals(4, reader().snapshot().getVersion());
+    assertEquals(25, reader().rows().size());
+    try (var files = java.nio.file.Files.walk(dir.resolve("table"))) {
+      Path data = files.filter(f -> f.toString().endsWith(".parquet") && !f.startsWith(log))
+          .findFirst().orElseThrow();
+      var conf = new org.apache.hadoop.conf.Configuration();
+      try (var footer = org.apache.parquet.hadoop.ParquetFileReader.open(
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+              new org.apache.hadoop.fs.Path(data.toUri()), conf))) {
+        assertEquals("SNAPPY", footer.getFooter().getBlocks().get(0).getColumns().get(0)
+            .getCodec().name());
+      }
+    }
+  }
 }

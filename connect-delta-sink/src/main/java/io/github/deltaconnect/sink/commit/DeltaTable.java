@@ -7,6 +7,7 @@ import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
+import io.github.deltaconnect.sink.storage.LocalFileSystem;
 import java.net.URI;
 import java.nio.file.Paths;
 import java.util.Collection;
@@ -34,6 +35,7 @@ public final class DeltaTable {
     Configuration conf = new Configuration();
     conf.set("parquet.compression", config.parquetCompression());
     conf.setLong(TARGET_FILE_SIZE_KEY, config.fileTargetBytes());
+    LocalFileSystem.install(conf); // only affects file: paths; hadoop.* settings below may override
     config.hadoopProperties().forEach(conf::set);
     return new DeltaTable(qualify(config.tableLocation()), DefaultEngine.create(conf));
   }

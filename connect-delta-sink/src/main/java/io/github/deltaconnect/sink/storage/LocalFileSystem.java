@@ -1,0 +1,92 @@
+package io.github.deltaconnect.sink.storage;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.DelegateToFileSystem;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsPermission;
+
+/**
+ * Hadoop's raw local filesystem without its process forks. Without the native Hadoop library (as on
+ * a plain Connect worker) Hadoop runs {@code chmod} and {@code readlink} as child processes for
+ * every file it creates: hundreds per commit, the larger part of a small commit's latency. This
+ * sets permissions through java.nio instead, treats links as files, and skips Hadoop's
+ * {@code .crc} side files (Parquet and the Delta log carry their own checksums).
+ */
+public class LocalFileSystem extends RawLocalFileSystem {
+
+  private static final PosixFilePermission[] BITS = {
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+      PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
+      PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+      PosixFilePermission.OWNER_READ};
+
+  /** Points Hadoop's FileSystem and FileContext (used for the Delta log) at this class. */
+  public static void install(Configuration conf) {
+    conf.set("fs.file.impl", LocalFileSystem.class.getName());
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    conf.set("fs.AbstractFileSystem.file.impl", Context.class.getName());
+  }
+
+  @Override
+  public void setPermission(Path p, FsPermission permission) throws IOException {
+    short mode = permission.toShort();
+    Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+    for (int i = 0; i < BITS.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        perms.add(BITS[i]);
+      }
+    }
+    try {
+      Files.setPosixFilePermissions(pathToFile(p).toPath(), perms);
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX filesystem: permissions are whatever the OS gives.
+    }
+  }
+
+  @Override
+  public FileStatus getFileLinkStatus(Path f) throws IOException {
+    return getFileStatus(f);
+  }
+
+  @Override
+  public boolean supportsSymlinks() {
+    return false;
+  }
+
+  /** The FileContext binding of the same filesystem. */
+  public static class Context extends DelegateToFileSystem {
+    public Context(URI uri, Configuration conf) throws IOException, URISyntaxException {
+      super(uri, new LocalFileSystem(), conf, "file", false);
+    }
+
+    @Override
+    public int getUriDefaultPort() {
+      return -1;
+    }
+
+    @Override
+    public boolean isValidName(String src) {
+      return true;
+    }
+
+    @Override
+    public FileStatus getFileLinkStatus(Path f) throws IOException {
+      return getFileStatus(f);
+    }
+
+    @Override
+    public boolean supportsSymlinks() {
+      return false;
+    }
+  }
+}
