@@ -67,6 +67,24 @@ public final class TableReader {
     return snapshot().getDomainMetadata(name);
   }
 
+  /** Paths of the data files the latest version references. */
+  public List<String> dataFiles() {
+    Scan scan = snapshot().getScanBuilder().build();
+    List<String> out = new ArrayList<>();
+    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
+      while (files.hasNext()) {
+        try (CloseableIterator<Row> fileRows = files.next().getRows()) {
+          while (fileRows.hasNext()) {
+            out.add(InternalScanFileUtils.getAddFileStatus(fileRows.next()).getPath());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
   /** All rows of the latest version, each as column name to Java value. */
   public List<Map<String, Object>> rows() {
     Snapshot snapshot = snapshot();

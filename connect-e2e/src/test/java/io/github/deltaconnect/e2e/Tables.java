@@ -1,0 +1,53 @@
+package io.github.deltaconnect.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.deltaconnect.sink.testing.TableReader;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Checks a table, read back through an independent Delta reader, against what was produced. */
+final class Tables {
+  private Tables() {}
+
+  static String uri(Path table) {
+    return table.toUri().toString();
+  }
+
+  /** Every good event exactly once, each row's values as generated, and nothing else. */
+  static void assertExactlyOnce(Path table, List<String> expectedIds) {
+    List<Map<String, Object>> rows = new TableReader(uri(table)).rows();
+    Map<String, Long> counts = rows.stream()
+        .collect(Collectors.groupingBy(r -> (String) r.get("event_id"), TreeMap::new,
+            Collectors.counting()));
+    List<String> duplicates = counts.entrySet().stream().filter(e -> e.getValue() > 1)
+        .map(Map.Entry::getKey).toList();
+    List<String> missing = new ArrayList<>(expectedIds);
+    missing.removeAll(counts.keySet());
+    List<String> unexpected = new ArrayList<>(counts.keySet());
+    unexpected.removeAll(expectedIds);
+    assertEquals(List.of(), duplicates, "duplicated rows");
+    assertEquals(List.of(), missing, "lost rows");
+    assertEquals(List.of(), unexpected, "rows nobody produced");
+    Function<Map<String, Object>, String> describe = Object::toString;
+    for (Map<String, Object> row : rows) {
+      String[] id = ((String) row.get("event_id")).split("-");
+      long seq = Long.parseLong(id[2]);
+      String region = seq % 10 == 9 ? null : Events.REGIONS[(int) (seq % Events.REGIONS.length)];
+      long tsMillis = Events.T0 + (seq % 2) * 86_400_000L + seq * 1_000L;
+      assertEquals(region, row.get("region"), describe.apply(row));
+      assertEquals(tsMillis * 1000, row.get("event_ts"), describe.apply(row));
+      assertEquals((int) Instant.ofEpochMilli(tsMillis).atOffset(ZoneOffset.UTC).toLocalDate()
+          .toEpochDay(), row.get("partition_date"), describe.apply(row));
+      assertEquals(seq * 0.5, (Double) row.get("amount"), 1e-9, describe.apply(row));
+      assertEquals(Events.SOURCES[(int) (seq % Events.SOURCES.length)], row.get("source_system"));
+    }
+  }
+}
