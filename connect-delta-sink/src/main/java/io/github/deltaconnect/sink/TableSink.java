@@ -58,6 +58,8 @@ public final class TableSink {
   private final Set<TopicPartition> rewound = new HashSet<>();
   private RowConverter converter;
   private PartitionValues partitioning;
+  /** A commit failed: the task is dying, and whatever is buffered is left to its successor. */
+  private boolean failed;
 
   public TableSink(DeltaSinkConfig config, SinkTaskContext context, DeltaTable table,
       String connectorId, int taskId, SinkMetrics metrics, LongSupplier clock) {
@@ -202,14 +204,23 @@ public final class TableSink {
   }
 
   private void flush(FlushPolicy.Reason reason, Set<TopicPartition> closing) {
-    if (buffer.isEmpty()) {
+    if (buffer.isEmpty() || failed) {
       return;
     }
     errant.awaitAll();
     long start = clock.getAsLong();
     int records = buffer.records();
-    BatchCommitter.Outcome outcome = committer.commit(buffer, converter == null
-        ? null : converter.tableSchema(), config.partitionSpec().columns());
+    BatchCommitter.Outcome outcome;
+    try {
+      outcome = committer.commit(buffer, converter == null ? null : converter.tableSchema(),
+          config.partitionSpec().columns());
+    } catch (RuntimeException e) {
+      // Whether or not the commit landed, the table's offsets tell the next task where to resume;
+      // committing again from close() would only guess.
+      failed = true;
+      buffer.clear();
+      throw e;
+    }
     if (outcome instanceof BatchCommitter.Committed c) {
       long millis = clock.getAsLong() - start;
       committed.putAll(c.offsets());

@@ -150,6 +150,7 @@ class ExactlyOnceIT {
     String connector = topic + "-sink";
     Path table = tmp.resolve(topic);
     connect.kafka().createTopic(topic, 2);
+    connect.kafka().createTopic(topic + "-dlq", 1);
     List<String> expected = produce(topic, 2, 0, 500, 0, false, new long[1]);
     Map<String, String> config = ConnectHarness.sinkConfig(topic, table, topic + "-dlq");
     config.put("tasks.max", "1");
@@ -186,6 +187,8 @@ class ExactlyOnceIT {
     Path table = tmp.resolve("shared");
     connect.kafka().createTopic("shop-a", 2);
     connect.kafka().createTopic("shop-b", 2);
+    connect.kafka().createTopic("shop-a-dlq", 1);
+    connect.kafka().createTopic("shop-b-dlq", 1);
     List<String> expected = new ArrayList<>(produce("shop-a", 2, 0, 600, 0, false, new long[1]));
     expected.addAll(produce("shop-b", 2, 0, 600, 10, false, new long[1]));
     for (String t : List.of("shop-a", "shop-b")) {

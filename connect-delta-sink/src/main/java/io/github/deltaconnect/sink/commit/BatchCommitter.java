@@ -86,7 +86,8 @@ public final class BatchCommitter {
             DeltaTable.storedOffsets(snapshot.get(), domain, ranges.keySet());
         if (overlaps(stored, ranges)) {
           LOG.warn("Table {} version {} already holds offsets {} for partitions in this batch {}:"
-                  + " another task owns them now; dropping the batch and resuming from the table",
+                  + " another writer committed them since this task read the table; dropping the batch"
+                  + " and resuming after the stored offsets",
               table.location(), snapshot.get().getVersion(), stored, ranges);
           deleteQuietly(files);
           return new Fenced(stored);
