@@ -42,20 +42,22 @@ public final class Demo {
       connect.kafka().createTopic("events-dlq", 1);
       long produced = 0;
       long bad = 0;
-      for (int p = 0; p < partitions; p++) {
-        for (long seq = 0; seq < perPartition; seq++) {
-          String value;
-          if (seq % 500 == 250) {
-            value = Events.garbage(seq);
-            bad++;
-          } else if (seq % 500 == 400) {
-            value = Events.unknownField(p, seq);
-            bad++;
-          } else {
-            value = Events.good(p, seq);
+      try (Producer producer = new Producer(connect)) {
+        for (int p = 0; p < partitions; p++) {
+          for (long seq = 0; seq < perPartition; seq++) {
+            String value;
+            if (seq % 500 == 250) {
+              value = Events.garbage(seq);
+              bad++;
+            } else if (seq % 500 == 400) {
+              value = Events.unknownField(p, seq);
+              bad++;
+            } else {
+              value = Events.good(p, seq);
+            }
+            producer.send("events", p, Events.id(p, seq), value);
+            produced++;
           }
-          connect.kafka().produce("events", p, Events.id(p, seq), value);
-          produced++;
         }
       }
       System.out.printf("Produced %d events (%d bad) to topic 'events' (%d partitions)%n", produced,

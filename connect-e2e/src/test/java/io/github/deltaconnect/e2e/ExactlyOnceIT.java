@@ -51,22 +51,24 @@ class ExactlyOnceIT {
 
   /** Produces seq [from, to) to each partition; returns the ids of the good events. */
   List<String> produce(String topic, int partitions, long from, long to, int idOffset,
-      boolean withBadRecords, long[] badCount) {
+      boolean withBadRecords, long[] badCount) throws Exception {
     List<String> good = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      for (long seq = from; seq < to; seq++) {
-        String value;
-        if (withBadRecords && seq % 100 == 50) {
-          value = Events.garbage(seq);
-          badCount[0]++;
-        } else if (withBadRecords && seq % 100 == 70) {
-          value = Events.unknownField(p + idOffset, seq);
-          badCount[0]++;
-        } else {
-          value = Events.good(p + idOffset, seq);
-          good.add(Events.id(p + idOffset, seq));
+    try (Producer producer = new Producer(connect)) {
+      for (int p = 0; p < partitions; p++) {
+        for (long seq = from; seq < to; seq++) {
+          String value;
+          if (withBadRecords && seq % 100 == 50) {
+            value = Events.garbage(seq);
+            badCount[0]++;
+          } else if (withBadRecords && seq % 100 == 70) {
+            value = Events.unknownField(p + idOffset, seq);
+            badCount[0]++;
+          } else {
+            value = Events.good(p + idOffset, seq);
+            good.add(Events.id(p + idOffset, seq));
+          }
+          producer.send(topic, p, Events.id(p + idOffset, seq), value);
         }
-        connect.kafka().produce(topic, p, Events.id(p + idOffset, seq), value);
       }
     }
     return good;
