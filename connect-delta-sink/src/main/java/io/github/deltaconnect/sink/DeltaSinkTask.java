@@ -6,6 +6,9 @@ import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.metrics.SinkMetrics;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -16,6 +19,7 @@ public class DeltaSinkTask extends SinkTask {
   static final String TASK_ID = "delta.task.id";
 
   private TableSink sink;
+  private ScheduledExecutorService ticker;
 
   @Override
   public String version() {
@@ -31,6 +35,13 @@ public class DeltaSinkTask extends SinkTask {
     metrics.register(connectorId, taskId);
     sink = new TableSink(config, context, DeltaTable.open(config), connectorId, taskId, metrics,
         System::currentTimeMillis);
+    long period = Math.max(100, Math.min(1000, config.flushIntervalMs() / 5));
+    ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "delta-sink-ticker-" + connectorId + "-" + taskId);
+      t.setDaemon(true);
+      return t;
+    });
+    ticker.scheduleWithFixedDelay(sink::tick, period, period, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -58,6 +69,14 @@ public class DeltaSinkTask extends SinkTask {
 
   @Override
   public void stop() {
+    if (ticker != null) {
+      ticker.shutdownNow();
+      try {
+        ticker.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (sink != null) {
       sink.stop();
     }

@@ -5,6 +5,7 @@ import io.delta.kernel.types.StructType;
 import io.github.deltaconnect.sink.buffer.FlushPolicy;
 import io.github.deltaconnect.sink.buffer.OffsetRange;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
+import io.github.deltaconnect.sink.buffer.SizeEstimator;
 import io.github.deltaconnect.sink.commit.BatchCommitter;
 import io.github.deltaconnect.sink.commit.DeltaTable;
 import io.github.deltaconnect.sink.commit.FaultPoint;
@@ -56,6 +57,10 @@ public final class TableSink {
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   /** Partitions rewound in this put(): their remaining records were fetched before the seek. */
   private final Set<TopicPartition> rewound = new HashSet<>();
+  /** Rewinds decided off the task thread, handed to Connect at the next put(). */
+  private final Map<TopicPartition, Long> pendingRewinds = new HashMap<>();
+  /** A commit that failed off the task thread, rethrown on it. */
+  private RuntimeException tickFailure;
   private RowConverter converter;
   private PartitionValues partitioning;
   /** A commit failed: the task is dying, and whatever is buffered is left to its successor. */
@@ -77,7 +82,7 @@ public final class TableSink {
   }
 
   /** Resumes each partition right after the offset the table stores for it. */
-  public void open(Collection<TopicPartition> partitions) {
+  public synchronized void open(Collection<TopicPartition> partitions) {
     Optional<Snapshot> snapshot = table.latest();
     if (snapshot.isEmpty()) {
       LOG.info("No Delta table at {} yet; {} start from the consumer group's offsets",
@@ -91,11 +96,20 @@ public final class TableSink {
         table.location(), snapshot.get().getVersion(), stored);
   }
 
-  public void put(Collection<SinkRecord> records) {
+  public synchronized void put(Collection<SinkRecord> records) {
+    if (tickFailure != null) {
+      throw tickFailure;
+    }
     rewound.clear();
+    pendingRewinds.forEach((tp, offset) -> {
+      context.offset(tp, offset);
+      rewound.add(tp);
+    });
+    pendingRewinds.clear();
     for (SinkRecord record : records) {
       accept(record);
-      flushIfDue(clock.getAsLong());
+      metrics.buffered(buffer.records(), buffer.bytes());
+      flushIfDue(clock.getAsLong()); // per record: the memory budget holds within one put()
     }
     flushIfDue(clock.getAsLong());
     metrics.buffered(buffer.records(), buffer.bytes());
@@ -126,7 +140,14 @@ public final class TableSink {
           throw new DataException("partition column(s) " + nulls + " are null");
         }
       }
-      buffer.add(tp, offset, partitioning.key(row), row, now);
+      long rowBytes = SizeEstimator.row(row);
+      if (policy.wouldExceedBudget(buffer, rowBytes)) {
+        flush(FlushPolicy.Reason.MEMORY, Set.of(), false);
+        if (rewound.contains(tp)) {
+          return; // the flush was fenced and rewound this partition: the record comes again
+        }
+      }
+      buffer.add(tp, offset, partitioning.key(row), row, rowBytes, now);
     } catch (org.apache.kafka.connect.errors.DataException e) {
       toDlq(record, tp, e, now);
     }
@@ -180,7 +201,7 @@ public final class TableSink {
   }
 
   /** Offsets Connect may commit to the consumer group: only what is durably in the table. */
-  public Map<TopicPartition, OffsetAndMetadata> preCommit(
+  public synchronized Map<TopicPartition, OffsetAndMetadata> preCommit(
       Map<TopicPartition, OffsetAndMetadata> current) {
     flushIfDue(clock.getAsLong());
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
@@ -194,16 +215,33 @@ public final class TableSink {
   }
 
   /** Commits what is buffered before partitions go, so a rebalance neither loses nor repeats. */
-  public void close(Collection<TopicPartition> partitions) {
-    flush(FlushPolicy.Reason.CLOSE, new HashSet<>(partitions));
+  public synchronized void close(Collection<TopicPartition> partitions) {
+    flush(FlushPolicy.Reason.CLOSE, new HashSet<>(partitions), false);
     partitions.forEach(committed::remove);
+    partitions.forEach(pendingRewinds::remove);
+  }
+
+  /**
+   * Called off the task thread on a timer, so an idle task still commits when the flush interval
+   * elapses instead of waiting for Connect's next put() (up to offset.flush.interval.ms).
+   */
+  public synchronized void tick() {
+    if (failed) {
+      return;
+    }
+    try {
+      policy.due(buffer, clock.getAsLong()).ifPresent(reason -> flush(reason, Set.of(), true));
+    } catch (RuntimeException e) {
+      LOG.error("Timed commit to {} failed; the task fails at its next put()", table.location(), e);
+      tickFailure = e;
+    }
   }
 
   private void flushIfDue(long now) {
-    policy.due(buffer, now).ifPresent(reason -> flush(reason, Set.of()));
+    policy.due(buffer, now).ifPresent(reason -> flush(reason, Set.of(), false));
   }
 
-  private void flush(FlushPolicy.Reason reason, Set<TopicPartition> closing) {
+  private void flush(FlushPolicy.Reason reason, Set<TopicPartition> closing, boolean offThread) {
     if (buffer.isEmpty() || failed) {
       return;
     }
@@ -236,7 +274,9 @@ public final class TableSink {
         if (stored != null) {
           committed.put(tp, stored);
         }
-        if (!closing.contains(tp)) {
+        if (offThread) {
+          pendingRewinds.put(tp, resumeAt); // SinkTaskContext belongs to the task thread
+        } else if (!closing.contains(tp)) {
           context.offset(tp, resumeAt);
           rewound.add(tp);
         }
@@ -246,7 +286,7 @@ public final class TableSink {
     metrics.buffered(0, 0);
   }
 
-  public void stop() {
+  public synchronized void stop() {
     metrics.unregister();
   }
 

@@ -58,10 +58,11 @@ class TableSinkTest {
     return p;
   }
 
+  final SinkMetrics metrics = new SinkMetrics();
+
   TableSink sink(FakeContext ctx, Map<String, String> props, int taskId) {
     DeltaSinkConfig config = new DeltaSinkConfig(props);
-    return new TableSink(config, ctx, DeltaTable.open(config), "conn", taskId, new SinkMetrics(),
-        clock::get);
+    return new TableSink(config, ctx, DeltaTable.open(config), "conn", taskId, metrics, clock::get);
   }
 
   static SinkRecord event(int partition, long offset, String region, long tsMillis) {
@@ -339,5 +340,113 @@ class TableSinkTest {
             .getCodec().name());
       }
     }
+  }
+
+  @Test
+  void anIdleTaskCommitsOnTheTimerWithoutAnotherPut() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    TableSink sink = sink(new FakeContext(false), props(DeltaSinkConfig.FLUSH_INTERVAL_MS, "1000"), 0);
+    sink.open(List.of(p0));
+    sink.put(events(0, 0, 7));
+    sink.tick();
+    assertFalse(tableExists());
+    clock.addAndGet(1000);
+    sink.tick();
+    assertEquals(7, reader().rows().size());
+  }
+
+  @Test
+  void aFenceFoundOnTheTimerRewindsAtTheNextPutAndDropsThatPutsStaleRecords() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    FakeContext zombieCtx = new FakeContext(false);
+    TableSink zombie = sink(zombieCtx, props(DeltaSinkConfig.FLUSH_INTERVAL_MS, "1000"), 0);
+    zombie.open(List.of(p0));
+    zombie.put(events(0, 0, 10));
+    TableSink owner = sink(new FakeContext(false), props(), 1);
+    owner.open(List.of(p0));
+    owner.put(events(0, 0, 12));
+    owner.close(List.of(p0));
+
+    clock.addAndGet(1000);
+    zombie.tick(); // fenced off the task thread: the rewind waits for the task thread
+    assertTrue(zombieCtx.offsets.isEmpty());
+    zombie.put(events(0, 10, 15)); // fetched before the seek: ignored
+    assertEquals(12L, zombieCtx.offsets.get(p0));
+    zombie.put(events(0, 12, 20)); // after the seek
+    zombie.close(List.of(p0));
+    assertEquals(expectedIds(events(0, 0, 20)), ids(reader().rows()));
+  }
+
+  @Test
+  void tombstonesAreIgnoredAndCountedOrSentToTheDlqOrFailTheTaskAsConfigured() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    SinkRecord tombstone = new SinkRecord(TOPIC, 0, null, "k", null, null, 3);
+    FakeContext ignore = new FakeContext(true);
+    TableSink a = sink(ignore, props(), 0);
+    a.open(List.of(p0));
+    List<SinkRecord> batch = new ArrayList<>(events(0, 0, 3));
+    batch.add(tombstone);
+    a.put(batch);
+    a.close(List.of(p0));
+    assertEquals(1, metrics.getTombstonesIgnored());
+    assertEquals(0, ignore.dlq.size());
+    assertEquals(3, OffsetDomain.decode(reader().domain(new OffsetDomain("conn").name(p0)).orElseThrow()),
+        "the ignored tombstone's offset is covered by the commit");
+
+    FakeContext dlq = new FakeContext(true);
+    TableSink b = sink(dlq, props(DeltaSinkConfig.TOMBSTONE_BEHAVIOR, "dlq", DeltaSinkConfig.TABLE_LOCATION,
+        dir.resolve("t2").toString()), 0);
+    b.open(List.of(p0));
+    b.put(List.of(tombstone));
+    assertEquals(List.of(tombstone), dlq.dlq);
+
+    TableSink c = sink(new FakeContext(true), props(DeltaSinkConfig.TOMBSTONE_BEHAVIOR, "fail",
+        DeltaSinkConfig.TABLE_LOCATION, dir.resolve("t3").toString()), 0);
+    c.open(List.of(p0));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.apache.kafka.connect.errors.ConnectException.class, () -> c.put(List.of(tombstone)));
+    assertTrue(e.getMessage().contains("events-0@3"), e.getMessage());
+  }
+
+  @Test
+  void aNullPartitionValueGoesToTheDlqWhenConfigured() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    FakeContext ctx = new FakeContext(true);
+    TableSink sink = sink(ctx, props(DeltaSinkConfig.PARTITION_NULL_BEHAVIOR, "dlq"), 0);
+    sink.open(List.of(p0));
+    List<SinkRecord> batch = events(0, 0, 9); // every third region is null
+    sink.put(batch);
+    sink.close(List.of(p0));
+    assertEquals(3, ctx.dlq.size());
+    assertTrue(ctx.dlqReasons.get(0).getMessage().contains("[region]"), ctx.dlqReasons.get(0).getMessage());
+    assertEquals(6, reader().rows().size());
+  }
+
+  @Test
+  void bufferedMemoryStaysWithinTheBudgetWhateverTheNumberOfPartitions() {
+    long budget = 256 * 1024;
+    Map<String, String> p = props(DeltaSinkConfig.BUFFER_MEMORY_BYTES, Long.toString(budget),
+        DeltaSinkConfig.FLUSH_BYTES, Long.toString(budget));
+    TableSink sink = sink(new FakeContext(false), p, 0);
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      partitions.add(new TopicPartition(TOPIC, i));
+    }
+    sink.open(partitions);
+    long maxBuffered = 0;
+    List<SinkRecord> all = new ArrayList<>();
+    for (int round = 0; round < 4; round++) {
+      List<SinkRecord> batch = new ArrayList<>(); // one put() holds more than the budget
+      for (int i = 0; i < 500; i++) {
+        batch.addAll(events(i, round * 4, round * 4 + 4));
+      }
+      sink.put(batch);
+      all.addAll(batch);
+      maxBuffered = Math.max(maxBuffered, metrics.getMaxBufferedBytes());
+    }
+    sink.close(partitions);
+    assertTrue(maxBuffered <= budget, "buffered " + maxBuffered + " > budget " + budget);
+    assertTrue(metrics.getCommits() > 2, "flushed early, " + metrics.getCommits() + " commits");
+    assertEquals(expectedIds(all), ids(reader().rows()));
   }
 }

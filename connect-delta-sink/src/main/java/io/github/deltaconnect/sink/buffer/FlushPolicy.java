@@ -46,6 +46,11 @@ public final class FlushPolicy {
     return Optional.empty();
   }
 
+  /** Whether adding {@code rowBytes} would take a non-empty buffer past the memory budget. */
+  public boolean wouldExceedBudget(RecordBuffer buffer, long rowBytes) {
+    return !buffer.isEmpty() && buffer.bytes() + rowBytes > memoryBudget;
+  }
+
   public long intervalMs() {
     return intervalMs;
   }

@@ -21,13 +21,16 @@ public final class RecordBuffer {
   private long bytes;
   private long firstAddedAtMs = -1;
 
-  /** Adds one row; offsets of one topic-partition must arrive in increasing order. */
+  /**
+   * Adds one row of {@code rowBytes} (see {@link SizeEstimator#row}); offsets of one
+   * topic-partition must arrive in increasing order.
+   */
   public void add(TopicPartition tp, long offset, List<Object> partitionValues, Object[] row,
-      long nowMs) {
+      long rowBytes, long nowMs) {
     buckets.computeIfAbsent(partitionValues, k -> new ArrayList<>()).add(row);
     ranges.merge(tp, new OffsetRange(offset, offset), OffsetRange::extend);
     records++;
-    bytes += SizeEstimator.row(row);
+    bytes += rowBytes;
     if (firstAddedAtMs < 0) {
       firstAddedAtMs = nowMs;
     }

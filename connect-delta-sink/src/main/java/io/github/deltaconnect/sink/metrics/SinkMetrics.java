@@ -26,6 +26,7 @@ public final class SinkMetrics implements SinkMetricsMBean {
   private final AtomicLong maxCommitMs = new AtomicLong();
   private final AtomicLong bufferedRecords = new AtomicLong();
   private final AtomicLong bufferedBytes = new AtomicLong();
+  private final AtomicLong maxBufferedBytes = new AtomicLong();
   private final AtomicLong tableVersion = new AtomicLong(-1);
   private ObjectName name;
 
@@ -88,6 +89,7 @@ public final class SinkMetrics implements SinkMetricsMBean {
   public void buffered(long records, long bytes) {
     bufferedRecords.set(records);
     bufferedBytes.set(bytes);
+    maxBufferedBytes.accumulateAndGet(bytes, Math::max);
   }
 
   @Override
@@ -148,6 +150,11 @@ public final class SinkMetrics implements SinkMetricsMBean {
   @Override
   public long getBufferedBytes() {
     return bufferedBytes.get();
+  }
+
+  @Override
+  public long getMaxBufferedBytes() {
+    return maxBufferedBytes.get();
   }
 
   @Override

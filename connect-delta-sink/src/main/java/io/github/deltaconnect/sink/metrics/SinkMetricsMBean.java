@@ -26,5 +26,7 @@ public interface SinkMetricsMBean {
 
   long getBufferedBytes();
 
+  long getMaxBufferedBytes();
+
   long getTableVersion();
 }
