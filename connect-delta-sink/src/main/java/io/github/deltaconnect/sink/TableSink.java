@@ -11,10 +11,13 @@ import io.github.deltaconnect.sink.commit.DeltaTable;
 import io.github.deltaconnect.sink.commit.FaultPoint;
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.config.NullPartitionBehavior;
+import io.github.deltaconnect.sink.config.SchemaEvolution;
 import io.github.deltaconnect.sink.config.TombstoneBehavior;
 import io.github.deltaconnect.sink.convert.DataException;
 import io.github.deltaconnect.sink.convert.RowConverter;
 import io.github.deltaconnect.sink.convert.SchemaMapping;
+import io.github.deltaconnect.sink.convert.SchemaMerge;
+import io.github.deltaconnect.sink.convert.UnknownFieldException;
 import io.github.deltaconnect.sink.errors.ErrantRecords;
 import io.github.deltaconnect.sink.metrics.SinkMetrics;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
@@ -29,6 +32,7 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
@@ -73,7 +77,8 @@ public final class TableSink {
     this.table = table;
     this.domain = new OffsetDomain(connectorId);
     this.committer = new BatchCommitter(table, domain, taskId, config.commitRetries(),
-        config.checkpointInterval(), FaultPoint.parse(config.testFault()));
+        config.checkpointInterval(), config.schemaEvolution() == SchemaEvolution.ADD_COLUMNS,
+        FaultPoint.parse(config.testFault()));
     this.policy = new FlushPolicy(config.flushSize(), config.flushBytes(),
         config.bufferMemoryBytes(), config.flushIntervalMs());
     this.errant = new ErrantRecords(reporter(context));
@@ -133,7 +138,10 @@ public final class TableSink {
       return;
     }
     try {
-      Object[] row = converter(record).convert(record);
+      Object[] row = convert(record, tp);
+      if (row == null) {
+        return; // a flush on the way rewound this partition: the record comes again
+      }
       if (config.nullPartitionBehavior() == NullPartitionBehavior.DLQ) {
         List<String> nulls = partitioning.nullColumns(row);
         if (!nulls.isEmpty()) {
@@ -190,14 +198,49 @@ public final class TableSink {
         throw new ConnectException("No Delta table at " + table.location() + " and "
             + DeltaSinkConfig.TABLE_AUTO_CREATE + "=false");
       } else {
-        // A bad first record must not decide the table: SchemaMapping errors are per-record.
+        // A record that cannot define a table fails alone (DataException, to the DLQ).
         schema = SchemaMapping.tableSchema(record.valueSchema(), config.partitionSpec(),
             config.metadataColumns());
       }
-      converter = new RowConverter(schema, config.partitionSpec(), config.metadataColumns());
-      partitioning = new PartitionValues(schema, config.partitionSpec().columns());
+      useSchema(schema);
     }
     return converter;
+  }
+
+  private void useSchema(StructType schema) {
+    converter = new RowConverter(schema, config.partitionSpec(), config.metadataColumns());
+    partitioning = new PartitionValues(schema, config.partitionSpec().columns());
+  }
+
+  /**
+   * Converts the record; with {@code delta.schema.evolution=add-columns}, a record with fields the
+   * table lacks first commits what is buffered (those rows have the old shape), then adds the
+   * columns, then converts. Returns null if that commit rewound the record's partition.
+   */
+  private Object[] convert(SinkRecord record, TopicPartition tp) {
+    try {
+      return converter(record).convert(record);
+    } catch (UnknownFieldException e) {
+      Schema valueSchema = record.valueSchema();
+      if (config.schemaEvolution() != SchemaEvolution.ADD_COLUMNS || valueSchema == null
+          || valueSchema.type() != Schema.Type.STRUCT) {
+        throw new DataException(e.getMessage() + (config.schemaEvolution() == SchemaEvolution.NONE
+            ? " (" + DeltaSinkConfig.SCHEMA_EVOLUTION + "=none)"
+            : " (a schemaless record cannot add columns)"), e);
+      }
+      StructType incoming = (StructType) SchemaMapping.toDelta(valueSchema, "");
+      flush(FlushPolicy.Reason.SCHEMA, Set.of(), false);
+      if (rewound.contains(tp)) {
+        return null;
+      }
+      if (table.latest().isPresent()) {
+        useSchema(committer.addColumns(incoming));
+      } else { // nothing committed yet: the table will be created with the wider schema
+        useSchema(SchemaMerge.addMissing(converter.tableSchema(), incoming)
+            .orElse(converter.tableSchema()));
+      }
+      return converter.convert(record);
+    }
   }
 
   /** Offsets Connect may commit to the consumer group: only what is durably in the table. */
@@ -262,6 +305,10 @@ public final class TableSink {
     if (outcome instanceof BatchCommitter.Committed c) {
       long millis = clock.getAsLong() - start;
       committed.putAll(c.offsets());
+      if (converter != null && !c.tableSchema().equals(converter.tableSchema())) {
+        // Another task added columns: convert further records to the table's current schema.
+        useSchema(c.tableSchema());
+      }
       metrics.written(records);
       metrics.committed(c.version(), c.files(), c.bytes(), millis);
       LOG.info("Committed {} records ({} files, {} bytes) to {} version {} in {} ms ({}); offsets {}",

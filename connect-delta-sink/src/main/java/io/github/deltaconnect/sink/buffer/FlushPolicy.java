@@ -12,6 +12,7 @@ public final class FlushPolicy {
     MEMORY,
     INTERVAL,
     CLOSE,
+    SCHEMA,
     STOP
   }
 

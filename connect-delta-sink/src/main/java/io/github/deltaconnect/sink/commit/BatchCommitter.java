@@ -14,10 +14,12 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.github.deltaconnect.sink.buffer.OffsetRange;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
+import io.github.deltaconnect.sink.convert.SchemaMerge;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
 import io.github.deltaconnect.sink.write.DataFiles;
 import io.github.deltaconnect.sink.write.Iterators;
 import io.github.deltaconnect.sink.write.PartitionValues;
+import io.github.deltaconnect.sink.write.PhysicalSchema;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,13 +45,14 @@ import org.slf4j.LoggerFactory;
 public final class BatchCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(BatchCommitter.class);
   static final String ENGINE_INFO = "kafka-connect-delta-sink/" + Version.get();
+  static final String COLUMN_MAPPING_MODE = "delta.columnMapping.mode";
 
   /** What became of a batch. */
   public sealed interface Outcome permits Committed, Fenced {}
 
   /** The batch is in table version {@code version}. */
   public record Committed(long version, int files, long bytes, Map<TopicPartition, Long> offsets,
-      long createdVersionOrMinus1) implements Outcome {}
+      StructType tableSchema) implements Outcome {}
 
   /**
    * The table already holds some of the batch's partitions past where the batch starts: nothing was
@@ -62,16 +65,25 @@ public final class BatchCommitter {
   private final int taskId;
   private final int maxRetries;
   private final int checkpointInterval;
+  private final boolean columnMapping;
   private final FaultPoint fault;
+  private final String engineInfo;
 
+  /**
+   * {@code columnMapping}: create tables with column mapping (name mode), which Kernel requires
+   * for any later schema change.
+   */
   public BatchCommitter(DeltaTable table, OffsetDomain domain, int taskId, int maxRetries,
-      int checkpointInterval, FaultPoint fault) {
+      int checkpointInterval, boolean columnMapping, FaultPoint fault) {
     this.table = table;
     this.domain = domain;
     this.taskId = taskId;
     this.maxRetries = maxRetries;
     this.checkpointInterval = checkpointInterval;
+    this.columnMapping = columnMapping;
     this.fault = fault;
+    // Kernel writes this into every commitInfo: who committed, for people reading the log.
+    this.engineInfo = ENGINE_INFO + " connector=" + domain.connectorId() + " task=" + taskId;
   }
 
   public Outcome commit(RecordBuffer buffer, StructType schema, List<String> partitionColumns) {
@@ -95,12 +107,15 @@ public final class BatchCommitter {
         checkSchema(snapshot.get(), schema, partitionColumns);
       }
       Transaction txn = snapshot.isPresent()
-          ? snapshot.get().buildUpdateTableTransaction(ENGINE_INFO, Operation.STREAMING_UPDATE)
+          ? snapshot.get().buildUpdateTableTransaction(engineInfo, Operation.STREAMING_UPDATE)
               .build(table.engine())
           : createTransaction(schema, partitionColumns);
       Row state = txn.getTransactionState(table.engine());
+      StructType tableSchema = txn.getSchema(table.engine());
       if (files == null) {
-        files = DataFiles.write(table.engine(), state, schema,
+        // Files stay valid on a retry: a newer table schema may only have more columns, which
+        // read as null in these files.
+        files = DataFiles.write(table.engine(), state, schema, tableSchema,
             new PartitionValues(schema, partitionColumns), buffer.buckets());
         fault.at(FaultPoint.Stage.AFTER_FILES);
       }
@@ -116,7 +131,7 @@ public final class BatchCommitter {
         runHooks(result);
         fault.at(FaultPoint.Stage.AFTER_COMMIT);
         return new Committed(result.getVersion(), files.fileCount(), files.byteCount(), offsets,
-            snapshot.isPresent() ? -1 : result.getVersion());
+            result.getPostCommitSnapshot().map(Snapshot::getSchema).orElse(tableSchema));
       } catch (ConcurrentWriteException e) {
         // A concurrent writer touched the same offset domains or the table's metadata: re-read the
         // table and decide again (usually: fenced).
@@ -137,22 +152,64 @@ public final class BatchCommitter {
     Map<String, String> props = new HashMap<>();
     props.put("delta.checkpointInterval", Integer.toString(checkpointInterval));
     props.put("delta.feature.domainMetadata", "supported");
+    if (columnMapping) {
+      props.put(COLUMN_MAPPING_MODE, "name");
+    }
     DataLayoutSpec layout = partitionColumns.isEmpty()
         ? DataLayoutSpec.noDataLayout()
         : DataLayoutSpec.partitioned(partitionColumns.stream().map(c -> new Column(c)).toList());
-    return TableManager.buildCreateTableTransaction(table.location(), schema, ENGINE_INFO)
+    return TableManager.buildCreateTableTransaction(table.location(), schema, engineInfo)
         .withDataLayoutSpec(layout)
         .withTableProperties(props)
         .build(table.engine());
   }
 
   private void checkSchema(Snapshot snapshot, StructType schema, List<String> partitionColumns) {
-    if (!snapshot.getSchema().equals(schema)
+    if (!SchemaMerge.covers(snapshot.getSchema(), schema)
         || !snapshot.getPartitionColumnNames().equals(partitionColumns)) {
       throw new ConnectException("Table " + table.location() + " changed under the task: schema "
           + snapshot.getSchema() + " partitioned by " + snapshot.getPartitionColumnNames()
           + ", but the batch was converted for " + schema + " partitioned by " + partitionColumns);
     }
+  }
+
+  /**
+   * Adds the columns of {@code incoming} that the table lacks (enabling column mapping first if the
+   * table was created without it) and returns the table's schema afterwards. Safe to race: a task
+   * that loses finds the columns already there.
+   */
+  public StructType addColumns(StructType incoming) {
+    for (int attempt = 0; attempt <= maxRetries; attempt++) {
+      Snapshot snapshot = table.latest().orElseThrow(
+          () -> new ConnectException("No Delta table at " + table.location() + " to evolve"));
+      Optional<StructType> merged = SchemaMerge.addMissing(snapshot.getSchema(), incoming);
+      if (merged.isEmpty()) {
+        return snapshot.getSchema();
+      }
+      try {
+        if (!PhysicalSchema.usesColumnMapping(snapshot.getSchema())) {
+          // Kernel changes schemas only on column-mapping tables; none -> name keeps existing files.
+          commitEmpty(snapshot.buildUpdateTableTransaction(engineInfo, Operation.MANUAL_UPDATE)
+              .withTablePropertiesAdded(Map.of(COLUMN_MAPPING_MODE, "name")));
+          LOG.info("Enabled column mapping on {} to allow schema evolution", table.location());
+          continue;
+        }
+        commitEmpty(snapshot.buildUpdateTableTransaction(engineInfo, Operation.MANUAL_UPDATE)
+            .withUpdatedSchema(merged.get()));
+        LOG.info("Evolved the schema of {}: {}", table.location(), merged.get());
+      } catch (ConcurrentWriteException e) {
+        LOG.info("Schema change on {} raced another writer; re-reading: {}", table.location(),
+            e.getMessage());
+      }
+    }
+    throw new ConnectException("Could not evolve the schema of " + table.location() + " after "
+        + (maxRetries + 1) + " attempts");
+  }
+
+  private void commitEmpty(io.delta.kernel.transaction.UpdateTableTransactionBuilder builder) {
+    TransactionCommitResult result = builder.build(table.engine())
+        .commit(table.engine(), CloseableIterable.emptyIterable());
+    runHooks(result);
   }
 
   static boolean overlaps(Map<TopicPartition, Long> stored, Map<TopicPartition, OffsetRange> ranges) {

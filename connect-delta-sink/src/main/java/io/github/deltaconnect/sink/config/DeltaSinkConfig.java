@@ -138,7 +138,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
     def.define(SCHEMA_EVOLUTION, Type.STRING, SchemaEvolution.NONE.configValue(),
         new EnumValidator(SchemaEvolution.values()), Importance.MEDIUM,
         "'none': a record with a field the table lacks is an error (to the DLQ when tolerated)."
-            + " Fields the record lacks are written as null.",
+            + " 'add-columns': such fields (top level or in nested structs) become new nullable"
+            + " columns; the table uses Delta column mapping (name mode), enabled when the table is"
+            + " created or at the first change. Type changes are never applied: those records go to"
+            + " the DLQ. Fields a record lacks are written as null.",
         GROUP_RECORDS, ++order, Width.SHORT, "Schema evolution");
     def.define(METADATA_COLUMNS, Type.BOOLEAN, false, Importance.LOW,
         "Add the columns _kafka_topic, _kafka_partition, _kafka_offset and _kafka_timestamp.",

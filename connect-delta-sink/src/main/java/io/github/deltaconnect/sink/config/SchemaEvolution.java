@@ -2,7 +2,8 @@ package io.github.deltaconnect.sink.config;
 
 /** How the table schema follows the records' schema. */
 public enum SchemaEvolution implements ConfigEnum {
-  NONE;
+  NONE,
+  ADD_COLUMNS;
 
   @Override
   public String configValue() {

@@ -52,7 +52,10 @@ public final class RowConverter {
   private final StructType tableSchema;
   private final PartitionSpec spec;
   private final boolean metadata;
-  private final int recordColumns;
+  /** Columns the sink fills itself (derived, Kafka metadata): no record field may land there. */
+  private final java.util.Set<String> reserved = new java.util.HashSet<>();
+  private final int[] derivedColumns;
+  private final int[] metadataColumns;
   /** Per struct type: column name to index, so each record field is found in O(1). */
   private final Map<StructType, Map<String, Integer>> indexes = new IdentityHashMap<>();
   /** Per record schema instance and target struct: where each record field lands. */
@@ -62,7 +65,24 @@ public final class RowConverter {
     this.tableSchema = tableSchema;
     this.spec = spec;
     this.metadata = metadata;
-    this.recordColumns = tableSchema.length() - spec.derived().size() - (metadata ? 4 : 0);
+    this.derivedColumns = spec.derived().keySet().stream().mapToInt(c -> column(tableSchema, c))
+        .toArray();
+    reserved.addAll(spec.derived().keySet());
+    List<String> meta = List.of(SchemaMapping.KAFKA_TOPIC, SchemaMapping.KAFKA_PARTITION,
+        SchemaMapping.KAFKA_OFFSET, SchemaMapping.KAFKA_TIMESTAMP);
+    this.metadataColumns = metadata
+        ? meta.stream().mapToInt(c -> column(tableSchema, c)).toArray() : new int[0];
+    if (metadata) {
+      reserved.addAll(meta);
+    }
+  }
+
+  private static int column(StructType schema, String name) {
+    int i = schema.indexOf(name);
+    if (i < 0) {
+      throw new DataException("the table has no column '" + name + "' (table schema " + schema + ")");
+    }
+    return i;
   }
 
   public StructType tableSchema() {
@@ -73,30 +93,30 @@ public final class RowConverter {
     Object value = record.value();
     Object[] row;
     if (value instanceof Struct struct) {
-      row = fromStruct(struct, tableSchema, recordColumns, "");
+      row = fromStruct(struct, tableSchema, "");
     } else if (value instanceof Map<?, ?> map) {
-      row = fromMap(map, tableSchema, recordColumns, "");
+      row = fromMap(map, tableSchema, "");
     } else {
       throw new DataException("value must be a Struct or a Map, got "
           + (value == null ? "null" : value.getClass().getSimpleName()));
     }
-    int i = recordColumns;
+    int i = 0;
     for (PartitionSpec.Derived d : spec.derived().values()) {
-      row[i++] = derive(d, value);
+      row[derivedColumns[i++]] = derive(d, value);
     }
     if (metadata) {
-      row[i++] = record.topic();
-      row[i++] = record.kafkaPartition();
-      row[i++] = record.kafkaOffset();
-      row[i] = record.timestamp() == null ? null : record.timestamp() * 1000L;
+      row[metadataColumns[0]] = record.topic();
+      row[metadataColumns[1]] = record.kafkaPartition();
+      row[metadataColumns[2]] = record.kafkaOffset();
+      row[metadataColumns[3]] = record.timestamp() == null ? null : record.timestamp() * 1000L;
     }
     return row;
   }
 
-  private Object[] fromStruct(Struct struct, StructType target, int width, String path) {
+  private Object[] fromStruct(Struct struct, StructType target, String path) {
     Object[] out = new Object[target.length()];
     Schema schema = struct.schema();
-    int[] plan = plan(schema, target, width, path);
+    int[] plan = plan(schema, target, path);
     List<Field> fields = schema.fields();
     for (int f = 0; f < plan.length; f++) {
       Field field = fields.get(f);
@@ -108,7 +128,7 @@ public final class RowConverter {
     return out;
   }
 
-  private int[] plan(Schema schema, StructType target, int width, String path) {
+  private int[] plan(Schema schema, StructType target, String path) {
     Map<StructType, int[]> byTarget = plans.get(schema);
     int[] plan = byTarget == null ? null : byTarget.get(target);
     if (plan != null) {
@@ -118,12 +138,7 @@ public final class RowConverter {
     List<Field> fields = schema.fields();
     plan = new int[fields.size()];
     for (int f = 0; f < plan.length; f++) {
-      Integer col = index.get(fields.get(f).name());
-      if (col == null || col >= width) {
-        throw new DataException("field '" + child(path, fields.get(f).name())
-            + "' is not in the table schema (delta.schema.evolution=none)");
-      }
-      plan[f] = col;
+      plan[f] = columnFor(index, target, fields.get(f).name(), path);
     }
     if (plans.size() >= PLAN_CACHE_LIMIT) {
       plans.clear();
@@ -142,19 +157,23 @@ public final class RowConverter {
     });
   }
 
-  private Object[] fromMap(Map<?, ?> map, StructType target, int width, String path) {
+  private Object[] fromMap(Map<?, ?> map, StructType target, String path) {
     Object[] out = new Object[target.length()];
     Map<String, Integer> index = index(target);
     for (Map.Entry<?, ?> e : map.entrySet()) {
       String name = String.valueOf(e.getKey());
-      Integer col = index.get(name);
-      if (col == null || col >= width) {
-        throw new DataException("field '" + child(path, name)
-            + "' is not in the table schema (delta.schema.evolution=none)");
-      }
+      int col = columnFor(index, target, name, path);
       out[col] = toKernel(e.getValue(), target.at(col).getDataType(), null, child(path, name));
     }
     return out;
+  }
+
+  private int columnFor(Map<String, Integer> index, StructType target, String name, String path) {
+    Integer col = index.get(name);
+    if (col == null || (target == tableSchema && reserved.contains(name))) {
+      throw new UnknownFieldException(child(path, name));
+    }
+    return col;
   }
 
   /** Converts one value to the Kernel representation of {@code type}. */
@@ -221,10 +240,10 @@ public final class RowConverter {
         }
       } else if (type instanceof StructType st) {
         if (v instanceof Struct s) {
-          return fromStruct(s, st, st.length(), path);
+          return fromStruct(s, st, path);
         }
         if (v instanceof Map<?, ?> m) {
-          return fromMap(m, st, st.length(), path);
+          return fromMap(m, st, path);
         }
       } else if (type instanceof ArrayType at) {
         if (v instanceof List<?> list) {

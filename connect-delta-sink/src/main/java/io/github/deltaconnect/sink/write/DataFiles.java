@@ -2,10 +2,13 @@ package io.github.deltaconnect.sink.write;
 
 import io.delta.kernel.DataWriteContext;
 import io.delta.kernel.Transaction;
+import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
+import io.delta.kernel.expressions.Column;
 import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
@@ -31,23 +34,32 @@ public final class DataFiles {
     this.buckets = List.copyOf(buckets);
   }
 
-  /** Writes each bucket's rows as Parquet files (with column statistics) under the table. */
-  public static DataFiles write(Engine engine, Row txnState, StructType schema,
-      PartitionValues partitioning, Map<List<Object>, List<Object[]>> rowsByPartition) {
+  /**
+   * Writes each bucket's rows as Parquet files (with column statistics) under the table.
+   * {@code rowsSchema} is the shape of the buffered rows; {@code tableSchema} is the transaction's
+   * schema with its field metadata (it may have more columns, e.g. added by another task).
+   */
+  public static DataFiles write(Engine engine, Row txnState, StructType rowsSchema,
+      StructType tableSchema, PartitionValues partitioning,
+      Map<List<Object>, List<Object[]>> rowsByPartition) {
+    boolean columnMapping = PhysicalSchema.usesColumnMapping(tableSchema);
     List<Bucket> out = new ArrayList<>(rowsByPartition.size());
     for (Map.Entry<List<Object>, List<Object[]>> e : rowsByPartition.entrySet()) {
       if (e.getValue().isEmpty()) {
         continue;
       }
       Map<String, Literal> values = partitioning.literals(e.getKey());
-      FilteredColumnarBatch batch =
-          new FilteredColumnarBatch(new RowBatch(schema, e.getValue()), Optional.empty());
       DataWriteContext ctx = Transaction.getWriteContext(engine, txnState, values);
+      ColumnarBatch logical = new RowBatch(rowsSchema, e.getValue());
       List<DataFileStatus> files = new ArrayList<>();
-      try (CloseableIterator<FilteredColumnarBatch> physical = Transaction.transformLogicalData(
-              engine, txnState, Iterators.closeable(List.of(batch).iterator()), values);
+      try (CloseableIterator<FilteredColumnarBatch> physical = columnMapping
+              ? single(physical(logical, tableSchema, partitioning.columns()))
+              : Transaction.transformLogicalData(engine, txnState,
+                  single(new FilteredColumnarBatch(logical, Optional.empty())), values);
           CloseableIterator<DataFileStatus> written = engine.getParquetHandler()
-              .writeParquetFiles(ctx.getTargetDirectory(), physical, ctx.getStatisticsColumns())) {
+              .writeParquetFiles(ctx.getTargetDirectory(), physical,
+                  columnMapping ? statsColumns(ctx, tableSchema, rowsSchema, partitioning.columns())
+                      : ctx.getStatisticsColumns())) {
         written.forEachRemaining(files::add);
       } catch (IOException e2) {
         throw new UncheckedIOException("writing Parquet files to " + ctx.getTargetDirectory(), e2);
@@ -55,6 +67,45 @@ public final class DataFiles {
       out.add(new Bucket(values, files));
     }
     return new DataFiles(out);
+  }
+
+  /** What transformLogicalData does, for column-mapping tables: drop partition columns, rename. */
+  private static FilteredColumnarBatch physical(ColumnarBatch batch, StructType tableSchema,
+      List<String> partitionColumns) {
+    for (String column : partitionColumns) {
+      batch = batch.withDeletedColumnAt(batch.getSchema().indexOf(column));
+    }
+    batch = batch.withNewSchema(PhysicalSchema.of(batch.getSchema(), tableSchema));
+    return new FilteredColumnarBatch(batch, Optional.empty());
+  }
+
+  /**
+   * Kernel 4.4 lists statistics columns by physical name but fails to leave out partition columns
+   * on column-mapping tables; and rows converted before another task added columns lack those.
+   * Keep only columns the written files have.
+   */
+  private static List<Column> statsColumns(DataWriteContext ctx, StructType tableSchema,
+      StructType rowsSchema, List<String> partitionColumns) {
+    List<String> dataColumns = rowsSchema.fieldNames().stream()
+        .filter(c -> !partitionColumns.contains(c)).toList();
+    StructType written = PhysicalSchema.of(
+        new StructType(dataColumns.stream().map(rowsSchema::get).toList()), tableSchema);
+    return ctx.getStatisticsColumns().stream().filter(c -> resolves(written, c.getNames())).toList();
+  }
+
+  private static boolean resolves(StructType schema, String[] path) {
+    DataType type = schema;
+    for (String name : path) {
+      if (!(type instanceof StructType st) || st.indexOf(name) < 0) {
+        return false;
+      }
+      type = st.at(st.indexOf(name)).getDataType();
+    }
+    return true;
+  }
+
+  private static <T> CloseableIterator<T> single(T value) {
+    return Iterators.closeable(List.of(value).iterator());
   }
 
   /** The add-file actions for these files in the transaction whose state is given. */

@@ -40,6 +40,10 @@ public final class PartitionValues {
     }
   }
 
+  public List<String> columns() {
+    return columns;
+  }
+
   /** The bucket key of a row: its partition values in column order (nulls allowed). */
   public List<Object> key(Object[] row) {
     if (ordinals.length == 0) {

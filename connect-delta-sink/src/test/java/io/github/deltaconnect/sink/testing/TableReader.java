@@ -129,18 +129,22 @@ public final class TableReader {
       Map<String, Object> row = new LinkedHashMap<>();
       for (int c = 0; c < schema.length(); c++) {
         int ordinal = data.getSchema().indexOf(schema.at(c).getName());
-        row.put(schema.at(c).getName(), value(data.getColumnVector(ordinal), r));
+        row.put(schema.at(c).getName(),
+            value(data.getColumnVector(ordinal), schema.at(c).getDataType(), r));
       }
       out.add(row);
     }
   }
 
-  /** Java value of a cell: structs as maps, arrays as lists, dates as epoch days, timestamps in µs. */
-  public static Object value(ColumnVector v, int r) {
+  /**
+   * Java value of a cell: structs as maps, arrays as lists, dates as epoch days, timestamps in µs.
+   * {@code t} is the logical type: Kernel's scan leaves nested fields of column-mapping tables
+   * under their physical names, so struct field names come from the table schema.
+   */
+  public static Object value(ColumnVector v, DataType t, int r) {
     if (v.isNullAt(r)) {
       return null;
     }
-    DataType t = v.getDataType();
     if (t instanceof StringType) {
       return v.getString(r);
     } else if (t instanceof LongType || t instanceof TimestampType) {
@@ -164,21 +168,21 @@ public final class TableReader {
     } else if (t instanceof StructType st) {
       Map<String, Object> m = new LinkedHashMap<>();
       for (int i = 0; i < st.length(); i++) {
-        m.put(st.at(i).getName(), value(v.getChild(i), r));
+        m.put(st.at(i).getName(), value(v.getChild(i), st.at(i).getDataType(), r));
       }
       return m;
-    } else if (t instanceof ArrayType) {
+    } else if (t instanceof ArrayType at) {
       ArrayValue a = v.getArray(r);
       List<Object> l = new ArrayList<>();
       for (int i = 0; i < a.getSize(); i++) {
-        l.add(value(a.getElements(), i));
+        l.add(value(a.getElements(), at.getElementType(), i));
       }
       return l;
-    } else if (t instanceof MapType) {
+    } else if (t instanceof MapType mt) {
       MapValue m = v.getMap(r);
       Map<Object, Object> out = new LinkedHashMap<>();
       for (int i = 0; i < m.getSize(); i++) {
-        out.put(value(m.getKeys(), i), value(m.getValues(), i));
+        out.put(value(m.getKeys(), mt.getKeyType(), i), value(m.getValues(), mt.getValueType(), i));
       }
       return out;
     }
