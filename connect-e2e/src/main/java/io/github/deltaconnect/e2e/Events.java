@@ -44,6 +44,15 @@ public final class Events {
         + "\"event_ts\":" + ts + "}}";
   }
 
+  /** A good event from a newer producer: the same fields plus an optional {@code channel}. */
+  public static String goodWithChannel(int partition, long seq) {
+    String v1 = good(partition, seq);
+    return v1.replace("\"name\":\"org.apache.kafka.connect.data.Timestamp\",\"version\":1}]}",
+            "\"name\":\"org.apache.kafka.connect.data.Timestamp\",\"version\":1},"
+                + "{\"field\":\"channel\",\"type\":\"string\",\"optional\":true}]}")
+        .replaceFirst("}}$", ",\"channel\":\"ch-" + seq + "\"}}");
+  }
+
   /** Not JSON at all: the converter rejects it (Connect sends it to the DLQ, stage VALUE_CONVERTER). */
   public static String garbage(long seq) {
     return "this is not json #" + seq;

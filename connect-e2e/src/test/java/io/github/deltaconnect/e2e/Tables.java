@@ -25,7 +25,7 @@ final class Tables {
   static void assertExactlyOnce(Path table, List<String> expectedIds) {
     List<Map<String, Object>> rows = new TableReader(uri(table)).rows();
     Map<String, Long> counts = rows.stream()
-        .collect(Collectors.groupingBy(r -> (String) r.get("event_id"), TreeMap::new,
+        .collect(Collectors.groupingBy(r -> String.valueOf(r.get("event_id")), TreeMap::new,
             Collectors.counting()));
     List<String> duplicates = counts.entrySet().stream().filter(e -> e.getValue() > 1)
         .map(Map.Entry::getKey).toList();

@@ -90,6 +90,7 @@ public final class BatchCommitter {
     fault.batchStarted();
     Map<TopicPartition, OffsetRange> ranges = buffer.offsetRanges();
     DataFiles files = null;
+    StructType filesPhysical = null;
     ConcurrentWriteException lastConflict = null;
     for (int attempt = 0; attempt <= maxRetries; attempt++) {
       Optional<Snapshot> snapshot = table.latest();
@@ -106,17 +107,30 @@ public final class BatchCommitter {
         }
         checkSchema(snapshot.get(), schema, partitionColumns);
       }
-      Transaction txn = snapshot.isPresent()
-          ? snapshot.get().buildUpdateTableTransaction(engineInfo, Operation.STREAMING_UPDATE)
-              .build(table.engine())
-          : createTransaction(schema, partitionColumns);
+      Transaction txn;
+      try {
+        txn = snapshot.isPresent()
+            ? snapshot.get().buildUpdateTableTransaction(engineInfo, Operation.STREAMING_UPDATE)
+                .build(table.engine())
+            : createTransaction(schema, partitionColumns);
+      } catch (io.delta.kernel.exceptions.TableAlreadyExistsException e) {
+        LOG.info("Table {} was created concurrently; retrying as an append", table.location());
+        continue;
+      }
       Row state = txn.getTransactionState(table.engine());
       StructType tableSchema = txn.getSchema(table.engine());
+      StructType physical = PhysicalSchema.of(schema, tableSchema);
+      if (files != null && !physical.equals(filesPhysical)) {
+        // Written for another column mapping (a concurrent create assigned other physical names).
+        deleteQuietly(files);
+        files = null;
+      }
       if (files == null) {
-        // Files stay valid on a retry: a newer table schema may only have more columns, which
-        // read as null in these files.
+        // Otherwise files stay valid on a retry: a newer table schema may only have more columns,
+        // which read as null in these files.
         files = DataFiles.write(table.engine(), state, schema, tableSchema,
             new PartitionValues(schema, partitionColumns), buffer.buckets());
+        filesPhysical = physical;
         fault.at(FaultPoint.Stage.AFTER_FILES);
       }
       Map<TopicPartition, Long> offsets = new HashMap<>();

@@ -18,7 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.kafka.common.TopicPartition;
 
 /** One Delta table and the Kernel engine that reads and writes it. */
-public final class DeltaTable {
+public class DeltaTable {
 
   /** Hadoop key Kernel's default Parquet writer rolls files on. */
   static final String TARGET_FILE_SIZE_KEY = "delta.kernel.default.parquet.writer.targetMaxFileSize";

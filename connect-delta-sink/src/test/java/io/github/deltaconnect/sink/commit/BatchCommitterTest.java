@@ -1,0 +1,161 @@
+package io.github.deltaconnect.sink.commit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.engine.ExpressionHandler;
+import io.delta.kernel.engine.FileSystemClient;
+import io.delta.kernel.engine.JsonHandler;
+import io.delta.kernel.engine.MetricsReporter;
+import io.delta.kernel.engine.ParquetHandler;
+import io.delta.kernel.types.LongType;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructType;
+import io.github.deltaconnect.sink.buffer.RecordBuffer;
+import io.github.deltaconnect.sink.offsets.OffsetDomain;
+import io.github.deltaconnect.sink.testing.TableReader;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BatchCommitterTest {
+  static final StructType SCHEMA = new StructType()
+      .add("id", StringType.STRING, true)
+      .add("n", LongType.LONG, true)
+      .add("region", StringType.STRING, true);
+
+  @TempDir
+  Path dir;
+
+  /** An engine that runs {@code race} just before the first Parquet file is written. */
+  static final class RacingEngine implements Engine {
+    private final Engine delegate;
+    private Runnable race;
+
+    RacingEngine(Engine delegate, Runnable race) {
+      this.delegate = delegate;
+      this.race = race;
+    }
+
+    @Override
+    public ExpressionHandler getExpressionHandler() {
+      return delegate.getExpressionHandler();
+    }
+
+    @Override
+    public JsonHandler getJsonHandler() {
+      return delegate.getJsonHandler();
+    }
+
+    @Override
+    public FileSystemClient getFileSystemClient() {
+      return delegate.getFileSystemClient();
+    }
+
+    @Override
+    public ParquetHandler getParquetHandler() {
+      if (race != null) {
+        Runnable r = race;
+        race = null;
+        r.run();
+      }
+      return delegate.getParquetHandler();
+    }
+
+    @Override
+    public List<MetricsReporter> getMetricsReporters() {
+      return delegate.getMetricsReporters();
+    }
+  }
+
+  DeltaTable table() {
+    Configuration conf = new Configuration();
+    io.github.deltaconnect.sink.storage.LocalFileSystem.install(conf);
+    return new DeltaTable(DeltaTable.qualify(dir.resolve("t").toString()),
+        io.delta.kernel.defaults.engine.DefaultEngine.create(conf));
+  }
+
+  static RecordBuffer rows(int partition, String prefix, int count) {
+    RecordBuffer buffer = new RecordBuffer();
+    for (int i = 0; i < count; i++) {
+      Object[] row = {prefix + i, (long) i, i % 2 == 0 ? "eu" : "us"};
+      buffer.add(new TopicPartition("t", partition), i, java.util.Arrays.asList(row[2]), row, 64, 0);
+    }
+    return buffer;
+  }
+
+  @Test
+  void aTaskThatLosesTheRaceToCreateAColumnMappingTableRewritesItsFilesForTheWinnersMapping() {
+    DeltaTable real = table();
+    BatchCommitter winner = new BatchCommitter(real, new OffsetDomain("c"), 0, 5, 10, true,
+        FaultPoint.parse(""));
+    // The loser builds its create transaction (its own column-mapping physical names); the winner
+    // creates the table before the loser writes its files and commits.
+    DeltaTable racing = new DeltaTable(real.location(), new RacingEngine(table().engine(),
+        () -> assertInstanceOf(BatchCommitter.Committed.class,
+            winner.commit(rows(0, "a", 10), SCHEMA, List.of("region")))));
+    BatchCommitter loser = new BatchCommitter(racing, new OffsetDomain("c"), 1, 5, 10, true,
+        FaultPoint.parse(""));
+    assertInstanceOf(BatchCommitter.Committed.class,
+        loser.commit(rows(1, "b", 10), SCHEMA, List.of("region")));
+
+    TableReader reader = new TableReader(real.location());
+    List<Map<String, Object>> all = reader.rows();
+    Set<Object> ids = all.stream().map(r -> r.get("id")).collect(Collectors.toSet());
+    assertEquals(20, ids.size(), "every row readable under the winner's mapping: " + all);
+    assertEquals(new HashSet<>(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L)),
+        all.stream().map(r -> r.get("n")).collect(Collectors.toSet()));
+  }
+
+  @Test
+  void aZombieWhoseCommitRacesTheNewOwnerIsRejectedByKernelAndThenFenced() {
+    DeltaTable real = table();
+    BatchCommitter first = new BatchCommitter(real, new OffsetDomain("c"), 0, 5, 10, false,
+        FaultPoint.parse(""));
+    first.commit(rows(0, "seed", 2), SCHEMA, List.of("region")); // the table exists, offset 1 stored
+    // The zombie reads the table (offset 1: no overlap with its batch 2..9), then the partition's
+    // new owner commits 2..11 while the zombie writes its files: the zombie's commit names the same
+    // offset domain, so Kernel's conflict check rejects it, and the re-check fences it.
+    BatchCommitter owner = new BatchCommitter(real, new OffsetDomain("c"), 1, 5, 10, false,
+        FaultPoint.parse(""));
+    RecordBuffer ownerRows = new RecordBuffer();
+    RecordBuffer zombieRows = new RecordBuffer();
+    for (int i = 2; i < 12; i++) {
+      Object[] row = {"k" + i, (long) i, "eu"};
+      ownerRows.add(new TopicPartition("t", 0), i, List.of("eu"), row, 64, 0);
+      if (i < 10) {
+        zombieRows.add(new TopicPartition("t", 0), i, List.of("eu"), row.clone(), 64, 0);
+      }
+    }
+    DeltaTable racing = new DeltaTable(real.location(), new RacingEngine(table().engine(),
+        () -> owner.commit(ownerRows, SCHEMA, List.of("region"))));
+    BatchCommitter zombie = new BatchCommitter(racing, new OffsetDomain("c"), 0, 5, 10, false,
+        FaultPoint.parse(""));
+    BatchCommitter.Outcome outcome = zombie.commit(zombieRows, SCHEMA, List.of("region"));
+
+    BatchCommitter.Fenced fenced = assertInstanceOf(BatchCommitter.Fenced.class, outcome);
+    assertEquals(Map.of(new TopicPartition("t", 0), 11L), fenced.storedOffsets());
+    TableReader reader = new TableReader(real.location());
+    List<Object> keys = reader.rows().stream().map(r -> r.get("id")).sorted().toList();
+    assertEquals(12, keys.size(), "seed 2 + owner 10, nothing from the zombie: " + keys);
+    assertEquals(12, new HashSet<>(keys).size());
+    assertEquals(reader.dataFiles().size(), countParquet(), "the zombie's files were deleted");
+  }
+
+  long countParquet() {
+    try (var files = java.nio.file.Files.walk(dir.resolve("t"))) {
+      return files.filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log"))
+          .count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
