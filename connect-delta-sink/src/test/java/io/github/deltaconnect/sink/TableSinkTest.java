@@ -75,7 +75,7 @@ class TableSinkTest {
     return new SinkRecord(TOPIC, partition, null, null, EVENT, v, offset);
   }
 
-  static List<SinkRecord> events(int partition, long from, long to) {
+  public static List<SinkRecord> events(int partition, long from, long to) {
     List<SinkRecord> out = new ArrayList<>();
     String[] regions = {"eu", "us", null};
     for (long o = from; o < to; o++) {

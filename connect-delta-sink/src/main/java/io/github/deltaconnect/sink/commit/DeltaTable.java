@@ -7,6 +7,7 @@ import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
+import io.github.deltaconnect.sink.storage.ConditionalS3LogStore;
 import io.github.deltaconnect.sink.storage.LocalFileSystem;
 import java.net.URI;
 import java.nio.file.Paths;
@@ -35,7 +36,12 @@ public class DeltaTable {
     Configuration conf = new Configuration();
     conf.set("parquet.compression", config.parquetCompression());
     conf.setLong(TARGET_FILE_SIZE_KEY, config.fileTargetBytes());
+    conf.setClassLoader(DeltaTable.class.getClassLoader()); // the plugin's, whatever thread asks
     LocalFileSystem.install(conf); // only affects file: paths; hadoop.* settings below may override
+    // S3: commit files are created with conditional writes, safe across workers (see the class).
+    conf.set("fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem");
+    conf.set("io.delta.kernel.logStore.s3a.impl", ConditionalS3LogStore.class.getName());
+    conf.set("io.delta.kernel.logStore.s3.impl", ConditionalS3LogStore.class.getName());
     config.hadoopProperties().forEach(conf::set);
     return new DeltaTable(qualify(config.tableLocation()), DefaultEngine.create(conf));
   }

@@ -15,13 +15,14 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
- * Hadoop's raw local filesystem without its process forks. Without the native Hadoop library (as on
- * a plain Connect worker) Hadoop runs {@code chmod} and {@code readlink} as child processes for
- * every file it creates: hundreds per commit, the larger part of a small commit's latency. This
- * sets permissions through java.nio instead, treats links as files, and skips Hadoop's
- * {@code .crc} side files (Parquet and the Delta log carry their own checksums).
+ * Hadoop's local filesystem without its process forks. Without the native Hadoop library (as on a
+ * plain Connect worker) Hadoop runs {@code chmod} and {@code readlink} as child processes for every
+ * file it creates: hundreds per commit, the larger part of a small commit's latency. This sets
+ * permissions through java.nio instead, treats links as files, and skips Hadoop's {@code .crc} side
+ * files (Parquet and the Delta log carry their own checksums). It stays a
+ * {@link org.apache.hadoop.fs.LocalFileSystem}, which Hadoop code casts to (S3A's upload buffers).
  */
-public class LocalFileSystem extends RawLocalFileSystem {
+public class LocalFileSystem extends org.apache.hadoop.fs.LocalFileSystem {
 
   private static final PosixFilePermission[] BITS = {
       PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
@@ -30,6 +31,12 @@ public class LocalFileSystem extends RawLocalFileSystem {
       PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
       PosixFilePermission.OWNER_READ};
 
+  public LocalFileSystem() {
+    super(new Raw());
+    setWriteChecksum(false);
+    setVerifyChecksum(false);
+  }
+
   /** Points Hadoop's FileSystem and FileContext (used for the Delta log) at this class. */
   public static void install(Configuration conf) {
     conf.set("fs.file.impl", LocalFileSystem.class.getName());
@@ -37,36 +44,39 @@ public class LocalFileSystem extends RawLocalFileSystem {
     conf.set("fs.AbstractFileSystem.file.impl", Context.class.getName());
   }
 
-  @Override
-  public void setPermission(Path p, FsPermission permission) throws IOException {
-    short mode = permission.toShort();
-    Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
-    for (int i = 0; i < BITS.length; i++) {
-      if ((mode & (1 << i)) != 0) {
-        perms.add(BITS[i]);
+  /** The raw filesystem underneath, with the forks replaced. */
+  public static class Raw extends RawLocalFileSystem {
+    @Override
+    public void setPermission(Path p, FsPermission permission) throws IOException {
+      short mode = permission.toShort();
+      Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+      for (int i = 0; i < BITS.length; i++) {
+        if ((mode & (1 << i)) != 0) {
+          perms.add(BITS[i]);
+        }
+      }
+      try {
+        Files.setPosixFilePermissions(pathToFile(p).toPath(), perms);
+      } catch (UnsupportedOperationException e) {
+        // Not a POSIX filesystem: permissions are whatever the OS gives.
       }
     }
-    try {
-      Files.setPosixFilePermissions(pathToFile(p).toPath(), perms);
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX filesystem: permissions are whatever the OS gives.
+
+    @Override
+    public FileStatus getFileLinkStatus(Path f) throws IOException {
+      return getFileStatus(f);
     }
-  }
 
-  @Override
-  public FileStatus getFileLinkStatus(Path f) throws IOException {
-    return getFileStatus(f);
-  }
-
-  @Override
-  public boolean supportsSymlinks() {
-    return false;
+    @Override
+    public boolean supportsSymlinks() {
+      return false;
+    }
   }
 
   /** The FileContext binding of the same filesystem. */
   public static class Context extends DelegateToFileSystem {
     public Context(URI uri, Configuration conf) throws IOException, URISyntaxException {
-      super(uri, new LocalFileSystem(), conf, "file", false);
+      super(uri, new Raw(), conf, "file", false);
     }
 
     @Override

@@ -3,17 +3,12 @@ package io.github.deltaconnect.sink.commit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.delta.kernel.engine.Engine;
-import io.delta.kernel.engine.ExpressionHandler;
-import io.delta.kernel.engine.FileSystemClient;
-import io.delta.kernel.engine.JsonHandler;
-import io.delta.kernel.engine.MetricsReporter;
-import io.delta.kernel.engine.ParquetHandler;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
+import io.github.deltaconnect.sink.testing.RacingEngine;
 import io.github.deltaconnect.sink.testing.TableReader;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -26,55 +21,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BatchCommitterTest {
-  static final StructType SCHEMA = new StructType()
+public class BatchCommitterTest {
+  public static final StructType SCHEMA = new StructType()
       .add("id", StringType.STRING, true)
       .add("n", LongType.LONG, true)
       .add("region", StringType.STRING, true);
 
   @TempDir
   Path dir;
-
-  /** An engine that runs {@code race} just before the first Parquet file is written. */
-  static final class RacingEngine implements Engine {
-    private final Engine delegate;
-    private Runnable race;
-
-    RacingEngine(Engine delegate, Runnable race) {
-      this.delegate = delegate;
-      this.race = race;
-    }
-
-    @Override
-    public ExpressionHandler getExpressionHandler() {
-      return delegate.getExpressionHandler();
-    }
-
-    @Override
-    public JsonHandler getJsonHandler() {
-      return delegate.getJsonHandler();
-    }
-
-    @Override
-    public FileSystemClient getFileSystemClient() {
-      return delegate.getFileSystemClient();
-    }
-
-    @Override
-    public ParquetHandler getParquetHandler() {
-      if (race != null) {
-        Runnable r = race;
-        race = null;
-        r.run();
-      }
-      return delegate.getParquetHandler();
-    }
-
-    @Override
-    public List<MetricsReporter> getMetricsReporters() {
-      return delegate.getMetricsReporters();
-    }
-  }
 
   DeltaTable table() {
     Configuration conf = new Configuration();
@@ -83,7 +37,7 @@ class BatchCommitterTest {
         io.delta.kernel.defaults.engine.DefaultEngine.create(conf));
   }
 
-  static RecordBuffer rows(int partition, String prefix, int count) {
+  public static RecordBuffer rows(int partition, String prefix, int count) {
     RecordBuffer buffer = new RecordBuffer();
     for (int i = 0; i < count; i++) {
       Object[] row = {prefix + i, (long) i, i % 2 == 0 ? "eu" : "us"};
