@@ -23,7 +23,11 @@ final class Tables {
 
   /** Every good event exactly once, each row's values as generated, and nothing else. */
   static void assertExactlyOnce(Path table, List<String> expectedIds) {
-    List<Map<String, Object>> rows = new TableReader(uri(table)).rows();
+    assertExactlyOnce(new TableReader(uri(table)), expectedIds);
+  }
+
+  static void assertExactlyOnce(TableReader reader, List<String> expectedIds) {
+    List<Map<String, Object>> rows = reader.rows();
     Map<String, Long> counts = rows.stream()
         .collect(Collectors.groupingBy(r -> String.valueOf(r.get("event_id")), TreeMap::new,
             Collectors.counting()));
