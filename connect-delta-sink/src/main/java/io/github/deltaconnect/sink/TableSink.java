@@ -149,6 +149,10 @@ public final class TableSink {
         }
       }
       long rowBytes = SizeEstimator.row(row);
+      if (rowBytes > config.bufferMemoryBytes()) {
+        throw new DataException("record too large: about " + rowBytes + " bytes in memory, more than "
+            + DeltaSinkConfig.BUFFER_MEMORY_BYTES + "=" + config.bufferMemoryBytes());
+      }
       if (policy.wouldExceedBudget(buffer, rowBytes)) {
         flush(FlushPolicy.Reason.MEMORY, Set.of(), false);
         if (rewound.contains(tp)) {

@@ -449,4 +449,29 @@ class TableSinkTest {
     assertTrue(metrics.getCommits() > 2, "flushed early, " + metrics.getCommits() + " commits");
     assertEquals(expectedIds(all), ids(reader().rows()));
   }
+
+  @Test
+  void aRecordLargerThanTheMemoryBudgetGoesToTheDlqAndJmxCountsIt() throws Exception {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    FakeContext ctx = new FakeContext(true);
+    TableSink sink = sink(ctx, props(DeltaSinkConfig.BUFFER_MEMORY_BYTES, "4096",
+        DeltaSinkConfig.FLUSH_BYTES, "4096"), 0);
+    metrics.register("jmx-test", 7);
+    sink.open(List.of(p0));
+    SinkRecord huge = event(0, 1, "x".repeat(10_000), DAY0);
+    sink.put(List.of(event(0, 0, "eu", DAY0), huge, event(0, 2, "us", DAY0)));
+    sink.close(List.of(p0));
+    assertEquals(List.of(huge), ctx.dlq);
+    assertTrue(ctx.dlqReasons.get(0).getMessage().contains("record too large"));
+
+    var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    var name = new javax.management.ObjectName(
+        "io.github.deltaconnect:type=delta-sink-task-metrics,connector=\"jmx-test\",task=7");
+    assertEquals(2L, server.getAttribute(name, "RecordsWritten"));
+    assertEquals(1L, server.getAttribute(name, "RecordsToDlq"));
+    assertEquals(1L, server.getAttribute(name, "Commits"));
+    assertEquals(0L, server.getAttribute(name, "TableVersion"));
+    sink.stop();
+    assertFalse(server.isRegistered(name), "unregistered when the task stops");
+  }
 }

@@ -63,9 +63,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
   private static ConfigDef newConfigDef() {
     int order = 0;
     ConfigDef def = new ConfigDef();
-    def.define(TABLE_LOCATION, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new NonBlank(),
+    def.define(TABLE_LOCATION, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new TableLocation(),
         Importance.HIGH,
-        "Location of the Delta table: a local path, a file: URI or an s3a:// URI. One table per connector.",
+        "Location of the Delta table: a local path, a file: URI, or an s3a:// (or s3://, also read"
+            + " through Hadoop S3A) URI. One table per connector.",
         GROUP_TABLE, ++order, Width.LONG, "Table location");
     def.define(TABLE_AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
         "Create the table from the first record's schema when it does not exist. When false, a missing"
@@ -124,7 +125,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
         Importance.MEDIUM,
         "Per-task memory budget for buffered records, whatever the number of Kafka partitions and table"
             + " partitions; reaching it flushes early instead of growing. Must be at least "
-            + FLUSH_BYTES + ".",
+            + FLUSH_BYTES + ". A single record larger than this goes to the DLQ.",
         GROUP_FLUSH, ++order, Width.SHORT, "Memory budget");
     def.define(FILE_TARGET_BYTES, Type.LONG, 128L * 1024 * 1024, ConfigDef.Range.atLeast(1024 * 1024),
         Importance.LOW, "Parquet files roll over at about this size.",
@@ -245,18 +246,34 @@ public final class DeltaSinkConfig extends AbstractConfig {
     }
   }
 
-  /** Rejects empty strings with the property's name, at validate() time. */
-  private static final class NonBlank implements ConfigDef.Validator {
+  /** A local path or a URI whose scheme the bundle can write, checked at validate() time. */
+  private static final class TableLocation implements ConfigDef.Validator {
+    private static final List<String> SCHEMES = List.of("file", "s3a", "s3");
+
     @Override
     public void ensureValid(String name, Object value) {
       if (value == null || value.toString().isBlank()) {
         throw new ConfigException(name, value, "must not be empty");
       }
+      String location = value.toString().trim();
+      int colon = location.indexOf(':');
+      int slash = location.indexOf('/');
+      boolean hasScheme = colon > 1 && (slash < 0 || colon < slash);
+      if (hasScheme) {
+        String scheme = location.substring(0, colon).toLowerCase(Locale.ROOT);
+        if (!SCHEMES.contains(scheme)) {
+          throw new ConfigException(name, value, "scheme '" + scheme + "' is not supported: use a"
+              + " local path, file:, s3a:// or s3://");
+        }
+        if (!scheme.equals("file") && !location.startsWith(scheme + "://")) {
+          throw new ConfigException(name, value, "must look like " + scheme + "://bucket/path");
+        }
+      }
     }
 
     @Override
     public String toString() {
-      return "non-empty string";
+      return "local path, file:, s3a:// or s3:// URI";
     }
   }
 

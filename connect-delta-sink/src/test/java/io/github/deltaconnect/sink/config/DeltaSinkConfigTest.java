@@ -60,6 +60,21 @@ class DeltaSinkConfigTest {
   }
 
   @Test
+  void tableLocationsMustBeLocalOrS3() {
+    for (String ok : List.of("/data/t", "relative/t", "file:/data/t", "file:///data/t",
+        "s3a://bucket/t", "s3://bucket/t")) {
+      Map<String, String> p = valid();
+      p.put(DeltaSinkConfig.TABLE_LOCATION, ok);
+      assertEquals(Map.of(), errors(p), ok);
+    }
+    Map<String, String> p = valid();
+    p.put(DeltaSinkConfig.TABLE_LOCATION, "gs://bucket/t");
+    assertTrue(errors(p).get(DeltaSinkConfig.TABLE_LOCATION).get(0).contains("'gs'"));
+    p.put(DeltaSinkConfig.TABLE_LOCATION, "s3a:bucket");
+    assertTrue(errors(p).get(DeltaSinkConfig.TABLE_LOCATION).get(0).contains("s3a://bucket/path"));
+  }
+
+  @Test
   void hadoopPropertiesArePassedThroughWithoutThePrefix() {
     Map<String, String> p = valid();
     p.put("hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000");
