@@ -474,4 +474,38 @@ class TableSinkTest {
     sink.stop();
     assertFalse(server.isRegistered(name), "unregistered when the task stops");
   }
+
+  @Test
+  void noCommitCoversARecordWhoseDlqWriteFailed() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    FakeContext ctx = new FakeContext(true);
+    ctx.failDlqWrites = true;
+    TableSink sink = sink(ctx, props(), 0);
+    sink.open(List.of(p0));
+    sink.put(events(0, 0, 3));
+    sink.put(List.of(new SinkRecord(TOPIC, 0, null, null, Schema.STRING_SCHEMA, "bad", 3)));
+    var e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.apache.kafka.connect.errors.ConnectException.class, () -> sink.close(List.of(p0)));
+    assertTrue(e.getMessage().contains("dead-letter queue write failed"), e.getMessage());
+    assertFalse(tableExists(), "nothing was committed past the lost DLQ record");
+  }
+
+  @Test
+  void addActionsCarryColumnStatisticsForFileSkipping() throws Exception {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    TableSink sink = sink(new FakeContext(false), props(DeltaSinkConfig.PARTITION_FIELDS, "",
+        DeltaSinkConfig.PARTITION_DERIVED, ""), 0);
+    sink.open(List.of(p0));
+    sink.put(events(0, 5, 25));
+    sink.close(List.of(p0));
+    String commit = java.nio.file.Files.readString(
+        dir.resolve("table/_delta_log/00000000000000000000.json"));
+    String add = commit.lines().filter(l -> l.startsWith("{\"add\"")).findFirst().orElseThrow();
+    var stats = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(add).get("add").get("stats").asText());
+    assertEquals(20, stats.get("numRecords").asInt());
+    assertEquals(5, stats.get("minValues").get("user_id").asInt());
+    assertEquals(24, stats.get("maxValues").get("user_id").asInt());
+    assertEquals(0, stats.get("nullCount").get("event_id").asInt());
+  }
 }

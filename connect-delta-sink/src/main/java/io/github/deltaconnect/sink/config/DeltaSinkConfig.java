@@ -41,6 +41,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
   private static final String GROUP_PARTITION = "Partitioning";
   private static final String GROUP_FLUSH = "Micro-batches";
   private static final String GROUP_RECORDS = "Records";
+  private static final String GROUP_HADOOP = "Hadoop and S3";
+  /** Hadoop keys that hold secrets. */
+  static final List<String> SECRET_HADOOP_KEYS = List.of("fs.s3a.access.key", "fs.s3a.secret.key",
+      "fs.s3a.session.token", "fs.s3a.encryption.key");
 
   public static final ConfigDef CONFIG_DEF = newConfigDef();
 
@@ -152,6 +156,15 @@ public final class DeltaSinkConfig extends AbstractConfig {
         "Records with a null value: 'ignore' skips and counts them, 'fail' stops the task, 'dlq' sends"
             + " them to the dead-letter queue.",
         GROUP_RECORDS, ++order, Width.SHORT, "Tombstones");
+    order = 0;
+    // Declared as passwords so Connect masks them in its REST API and logs; other hadoop.* keys
+    // pass through undeclared. Prefer a config provider (${file:...}) over literal secrets.
+    for (String secret : SECRET_HADOOP_KEYS) {
+      def.define(HADOOP_PREFIX + secret, Type.PASSWORD, null, Importance.LOW,
+          "Hadoop setting " + secret + ", masked in Connect's REST API and logs. Any other Hadoop or"
+              + " S3A setting can be given with the hadoop. prefix.",
+          GROUP_HADOOP, ++order, Width.MEDIUM, secret);
+    }
     def.defineInternal(TEST_FAULT, Type.STRING, "", Importance.LOW);
     return def;
   }

@@ -78,7 +78,23 @@ class DeltaSinkConfigTest {
   void hadoopPropertiesArePassedThroughWithoutThePrefix() {
     Map<String, String> p = valid();
     p.put("hadoop.fs.s3a.endpoint", "http://127.0.0.1:9000");
-    assertEquals(Map.of("fs.s3a.endpoint", "http://127.0.0.1:9000"),
+    p.put("hadoop.fs.s3a.secret.key", "s3cr3t");
+    assertEquals(Map.of("fs.s3a.endpoint", "http://127.0.0.1:9000", "fs.s3a.secret.key", "s3cr3t"),
         new DeltaSinkConfig(p).hadoopProperties());
+  }
+
+  @Test
+  void s3SecretsAreMaskedInValidationResultsAndConfigLogs() {
+    Map<String, String> p = valid();
+    p.put("hadoop.fs.s3a.secret.key", "s3cr3t");
+    p.put("hadoop.fs.s3a.access.key", "AKIAEXAMPLE");
+    for (ConfigValue v : new DeltaSinkConnector().validate(p).configValues()) {
+      if (v.name().startsWith("hadoop.fs.s3a.") && v.value() != null) {
+        assertTrue(v.value() instanceof org.apache.kafka.common.config.types.Password, v.name());
+        assertTrue(!v.value().toString().contains("s3cr3t") && !v.value().toString().contains("AKIA"));
+      }
+    }
+    String logged = new DeltaSinkConfig(p).toString() + new DeltaSinkConfig(p).values();
+    assertTrue(!logged.contains("s3cr3t") && !logged.contains("AKIAEXAMPLE"), logged);
   }
 }

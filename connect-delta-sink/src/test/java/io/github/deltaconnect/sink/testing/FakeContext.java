@@ -19,6 +19,8 @@ public final class FakeContext implements SinkTaskContext {
   public final List<SinkRecord> dlq = new ArrayList<>();
   public final List<Throwable> dlqReasons = new ArrayList<>();
   private final boolean withDlq;
+  /** Makes every DLQ write's future fail, as when the DLQ topic cannot be written. */
+  public boolean failDlqWrites;
 
   public FakeContext(boolean withDlq) {
     this.withDlq = withDlq;
@@ -64,6 +66,11 @@ public final class FakeContext implements SinkTaskContext {
     return (record, error) -> {
       dlq.add(record);
       dlqReasons.add(error);
+      if (failDlqWrites) {
+        CompletableFuture<Void> failed = new CompletableFuture<>();
+        failed.completeExceptionally(new RuntimeException("DLQ topic unavailable"));
+        return failed;
+      }
       Future<Void> done = CompletableFuture.completedFuture(null);
       return done;
     };
