@@ -74,20 +74,6 @@ class ExactlyOnceIT {
     return good;
   }
 
-  void awaitStoredOffsets(Path table, String connector, String topic, int partitions, long last)
-      throws Exception {
-    Waits.until(TIMEOUT, () -> {
-      TableReader reader = new TableReader(Tables.uri(table));
-      for (int p = 0; p < partitions; p++) {
-        String json = reader.domain("kafka.offsets." + connector + "." + topic + "." + p).orElse(null);
-        if (json == null || !json.contains("\"offset\":" + last + ",")) {
-          return null;
-        }
-      }
-      return Boolean.TRUE;
-    }, connector + " never stored offset " + last + " for every partition of " + topic);
-  }
-
   @Test
   void everyRecordLandsOnceAcrossWorkerLossAndRebalanceAndBadOnesReachTheDlq() throws Exception {
     String topic = "orders";
@@ -115,7 +101,7 @@ class ExactlyOnceIT {
     expected.addAll(produce(topic, partitions, 800, 1000, 0, true, bad));
     connect.assertions().assertAtLeastNumWorkersAreUp(2, "worker did not join");
 
-    awaitStoredOffsets(table, connector, topic, partitions, 999);
+    Tables.awaitStoredOffsets(table, connector, topic, partitions, 999);
     Tables.assertExactlyOnce(table, expected);
 
     ConsumerRecords<byte[], byte[]> dlq = connect.kafka().consumeAll(30_000, "orders-dlq");
@@ -165,7 +151,7 @@ class ExactlyOnceIT {
     config.remove("delta.test.fault"); // the fixed task restarts and recovers from the table
     connect.configureConnector(connector, config);
     connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(connector, 1, "not running");
-    awaitStoredOffsets(table, connector, topic, 2, 499);
+    Tables.awaitStoredOffsets(table, connector, topic, 2, 499);
     Tables.assertExactlyOnce(table, expected);
 
     TableReader reader = new TableReader(Tables.uri(table));
@@ -201,8 +187,8 @@ class ExactlyOnceIT {
     for (String t : List.of("shop-a", "shop-b")) {
       connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(t + "-sink", 2, "not running");
     }
-    awaitStoredOffsets(table, "shop-a-sink", "shop-a", 2, 599);
-    awaitStoredOffsets(table, "shop-b-sink", "shop-b", 2, 599);
+    Tables.awaitStoredOffsets(table, "shop-a-sink", "shop-a", 2, 599);
+    Tables.awaitStoredOffsets(table, "shop-b-sink", "shop-b", 2, 599);
     Tables.assertExactlyOnce(table, expected);
     connect.deleteConnector("shop-a-sink");
     connect.deleteConnector("shop-b-sink");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.deltaconnect.sink.testing.S3Server;
 import io.github.deltaconnect.sink.testing.TableReader;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,16 +58,8 @@ class S3IT {
     s3.s3aSettings().forEach((k, v) -> config.put("hadoop." + k, v));
     connect.configureConnector("s3-sink", config);
 
-    Waits.until(Duration.ofMinutes(3), () -> {
-      TableReader reader = new TableReader(location, s3.hadoopConf());
-      for (int p = 0; p < 4; p++) {
-        if (!reader.domain("kafka.offsets.s3-sink.s3-events." + p).orElse("")
-            .contains("\"offset\":399,")) {
-          return null;
-        }
-      }
-      return Boolean.TRUE;
-    }, "not all offsets committed to the S3 table");
+    Tables.awaitStoredOffsets(() -> new TableReader(location, s3.hadoopConf()), "s3-sink",
+        "s3-events", 4, 399);
     Tables.assertExactlyOnce(new TableReader(location, s3.hadoopConf()), expected);
     assertTrue(s3.puts().stream().anyMatch(put -> put.key().startsWith("bronze/events/_delta_log/")
         && put.key().endsWith(".json") && "*".equals(put.ifNoneMatch())),

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.github.deltaconnect.sink.testing.TableReader;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,16 +51,7 @@ class SchemaEvolutionIT {
     config.put("delta.schema.evolution", "add-columns");
     config.put("delta.flush.size", "100");
     connect.configureConnector("evolving-sink", config);
-    Waits.until(Duration.ofMinutes(3), () -> {
-      TableReader reader = new TableReader(Tables.uri(table));
-      for (int p = 0; p < 2; p++) {
-        if (!reader.domain("kafka.offsets.evolving-sink.evolving." + p).orElse("")
-            .contains("\"offset\":299,")) {
-          return null;
-        }
-      }
-      return Boolean.TRUE;
-    }, "not all offsets committed");
+    Tables.awaitStoredOffsets(table, "evolving-sink", "evolving", 2, 299);
 
     Tables.assertExactlyOnce(table, expected);
     for (Map<String, Object> row : new TableReader(Tables.uri(table)).rows()) {

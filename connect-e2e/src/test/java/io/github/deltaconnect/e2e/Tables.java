@@ -21,6 +21,26 @@ final class Tables {
     return table.toUri().toString();
   }
 
+  /** Waits until the table stores offset {@code last} for every partition of the topic. */
+  static void awaitStoredOffsets(java.util.function.Supplier<TableReader> table, String connector,
+      String topic, int partitions, long last) throws Exception {
+    Waits.until(java.time.Duration.ofMinutes(3), () -> {
+      TableReader reader = table.get();
+      for (int p = 0; p < partitions; p++) {
+        String json = reader.domain("kafka.offsets." + connector + "." + topic + "." + p).orElse(null);
+        if (json == null || !json.contains("\"offset\":" + last + ",")) {
+          return null;
+        }
+      }
+      return Boolean.TRUE;
+    }, connector + " never stored offset " + last + " for every partition of " + topic);
+  }
+
+  static void awaitStoredOffsets(Path table, String connector, String topic, int partitions,
+      long last) throws Exception {
+    awaitStoredOffsets(() -> new TableReader(uri(table)), connector, topic, partitions, last);
+  }
+
   /** Every good event exactly once, each row's values as generated, and nothing else. */
   static void assertExactlyOnce(Path table, List<String> expectedIds) {
     assertExactlyOnce(new TableReader(uri(table)), expectedIds);
