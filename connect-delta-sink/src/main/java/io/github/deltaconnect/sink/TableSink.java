@@ -294,6 +294,7 @@ public final class TableSink {
     }
     errant.awaitAll();
     long start = clock.getAsLong();
+    long buffering = start - buffer.firstAddedAtMs();
     int records = buffer.records();
     BatchCommitter.Outcome outcome;
     try {
@@ -315,8 +316,9 @@ public final class TableSink {
       }
       metrics.written(records);
       metrics.committed(c.version(), c.files(), c.bytes(), millis);
-      LOG.info("Committed {} records ({} files, {} bytes) to {} version {} in {} ms ({}); offsets {}",
-          records, c.files(), c.bytes(), table.location(), c.version(), millis, reason, c.offsets());
+      LOG.info("Committed {} records ({} files, {} bytes) to {} version {} in {} ms ({}, after {} ms"
+              + " of buffering); offsets {}", records, c.files(), c.bytes(), table.location(),
+          c.version(), millis, reason, buffering, c.offsets());
     } else if (outcome instanceof BatchCommitter.Fenced f) {
       metrics.fenced();
       buffer.offsetRanges().forEach((tp, range) -> {

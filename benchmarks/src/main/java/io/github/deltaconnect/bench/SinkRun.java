@@ -1,0 +1,153 @@
+package io.github.deltaconnect.bench;
+
+import io.github.deltaconnect.sink.testing.TableReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One run of the Delta sink over a pre-loaded topic in a fresh worker JVM: from connector creation
+ * until the table's stored offsets cover every record, with the commits the worker logged.
+ */
+public final class SinkRun {
+  private static final Pattern COMMIT = Pattern.compile("^(\\d+) \\[([^\\]]+)\\] .*Committed (\\d+)"
+      + " records \\((\\d+) files, (\\d+) bytes\\) to .* in (\\d+) ms \\((\\w+), after (\\d+) ms");
+
+  /** What one run measured. */
+  public record Result(String name, int tasks, long records, long bytes, double seconds,
+      double steadyRecordsPerSecond, int commits, long files, long fileBytes, List<Long> commitMs,
+      double cpuSeconds, long peakHeapMb, long peakRssMb) {
+
+    public double recordsPerSecond() {
+      return records / seconds;
+    }
+
+    public double megabytesPerSecond() {
+      return bytes / seconds / 1_000_000.0;
+    }
+
+    public long commitPercentile(double p) {
+      if (commitMs.isEmpty()) {
+        return 0;
+      }
+      List<Long> sorted = new ArrayList<>(commitMs);
+      sorted.sort(null);
+      return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+  }
+
+  private SinkRun() {}
+
+  public static Result run(String name, Broker broker, String topic, int partitions, long records,
+      long bytes, int tasks, String heap, Path work, Map<String, String> overrides)
+      throws Exception {
+    Path table = work.resolve(name + "-table");
+    try (Worker worker = new Worker(work.resolve(name + "-worker"), broker.bootstrap(),
+        Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath(), heap, Map.of())) {
+      Map<String, String> config = new HashMap<>();
+      config.put("connector.class", "io.github.deltaconnect.sink.DeltaSinkConnector");
+      config.put("topics", topic);
+      config.put("tasks.max", Integer.toString(tasks));
+      config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+      config.put("value.converter.schemas.enable", "true");
+      config.put("delta.table.location", table.toString());
+      config.put("delta.partition.fields", "partition_date,region");
+      config.put("delta.partition.derived", "partition_date=date(event_ts)");
+      config.put("delta.flush.interval.ms", "10000");
+      config.put("delta.flush.size", "1000000");
+      config.put("delta.buffer.memory.bytes", "268435456");
+      config.put("delta.flush.bytes", "268435456");
+      config.put("consumer.override.auto.offset.reset", "earliest");
+      config.putAll(overrides);
+      long start = System.nanoTime();
+      worker.createConnector(name, config);
+      long perPartitionLast = records / partitions - 1;
+      long deadline = start + Duration.ofMinutes(30).toNanos();
+      while (!covered(table, name, topic, partitions, perPartitionLast)) {
+        if (System.nanoTime() > deadline || !worker.alive()) {
+          throw new IllegalStateException(name + " did not finish; status "
+              + worker.status(name) + "; see " + worker.log());
+        }
+        worker.sample();
+        Thread.sleep(500);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      worker.sample();
+      List<long[]> commits = commits(worker.log());
+      long files = commits.stream().mapToLong(c -> c[2]).sum();
+      long fileBytes = commits.stream().mapToLong(c -> c[3]).sum();
+      List<Long> commitMs = commits.stream().map(c -> c[4]).toList();
+      double steady = steadyRate(commits);
+      worker.deleteConnector(name);
+      return new Result(name, tasks, records, bytes, seconds, steady, commits.size(), files,
+          fileBytes, commitMs, worker.cpuSeconds(), worker.peakHeapMb(), worker.peakRssMb());
+    }
+  }
+
+  private static boolean covered(Path table, String connector, String topic, int partitions,
+      long last) {
+    try {
+      TableReader reader = new TableReader(table.toUri().toString());
+      var snapshot = reader.snapshot();
+      for (int p = 0; p < partitions; p++) {
+        String json = snapshot.getDomainMetadata("kafka.offsets." + connector + "." + topic + "." + p)
+            .orElse("");
+        if (!json.contains("\"offset\":" + last + ",")) {
+          return false;
+        }
+      }
+      return true;
+    } catch (RuntimeException e) {
+      return false; // no table yet
+    }
+  }
+
+  /**
+   * Commit lines: [end time ms, records, files, bytes, commit ms, buffering ms, full (1) or not,
+   * thread hash].
+   */
+  static List<long[]> commits(Path log) throws Exception {
+    List<long[]> out = new ArrayList<>();
+    if (!Files.exists(log)) {
+      return out;
+    }
+    for (String line : Files.readAllLines(log)) {
+      Matcher m = COMMIT.matcher(line);
+      if (m.find()) {
+        String reason = m.group(7);
+        boolean full = reason.equals("RECORDS") || reason.equals("BYTES") || reason.equals("MEMORY");
+        out.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(3)),
+            Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6)),
+            Long.parseLong(m.group(8)), full ? 1 : 0, m.group(2).hashCode()});
+      }
+    }
+    out.sort((a, b) -> Long.compare(a[0], b[0]));
+    return out;
+  }
+
+  /**
+   * The rate a task takes records in while the topic is backlogged: over the batches that filled
+   * up (by count, bytes or memory), records / (buffering + commit time), summed over the tasks.
+   * NaN when no batch filled up (the interval committed everything).
+   */
+  static double steadyRate(List<long[]> commits) {
+    Map<Long, long[]> perTask = new HashMap<>();
+    for (long[] c : commits) {
+      if (c[6] == 1) {
+        long[] t = perTask.computeIfAbsent(c[7], k -> new long[2]);
+        t[0] += c[1];
+        t[1] += c[5] + c[4];
+      }
+    }
+    if (perTask.isEmpty()) {
+      return Double.NaN;
+    }
+    return perTask.values().stream().mapToDouble(t -> t[0] / (t[1] / 1000.0)).sum();
+  }
+}
