@@ -13,6 +13,8 @@ public final class BenchEvents {
   static final String[] TYPES = {"view", "click", "purchase", "refund"};
   static final String[] OS = {"android", "ios", "web"};
   static final long T0 = 1_795_000_000_000L;
+  /** Distinct values of {@code tenant}: the many-partitions scenario partitions the table by it. */
+  static final int TENANTS = 100;
   private static final String SCHEMA = "{\"type\":\"struct\",\"name\":\"Event\",\"optional\":false,"
       + "\"fields\":["
       + "{\"field\":\"event_id\",\"type\":\"string\",\"optional\":false},"
@@ -20,6 +22,7 @@ public final class BenchEvents {
       + "{\"field\":\"user_id\",\"type\":\"int64\",\"optional\":false},"
       + "{\"field\":\"session_id\",\"type\":\"string\",\"optional\":true},"
       + "{\"field\":\"region\",\"type\":\"string\",\"optional\":true},"
+      + "{\"field\":\"tenant\",\"type\":\"string\",\"optional\":false},"
       + "{\"field\":\"event_type\",\"type\":\"string\",\"optional\":false},"
       + "{\"field\":\"amount\",\"type\":\"double\",\"optional\":true},"
       + "{\"field\":\"event_ts\",\"type\":\"int64\",\"optional\":false,"
@@ -39,6 +42,7 @@ public final class BenchEvents {
         + "\"user_id\":" + (seq * 31 % 1_000_003) + ","
         + "\"session_id\":\"s-" + Long.toString(seq / 20, 36) + "\","
         + "\"region\":\"" + REGIONS[(int) (seq % REGIONS.length)] + "\","
+        + "\"tenant\":\"t-" + (seq % TENANTS) + "\","
         + "\"event_type\":\"" + TYPES[(int) (seq % TYPES.length)] + "\","
         + "\"amount\":" + String.format(Locale.ROOT, "%.2f", (seq % 10_000) * 0.37) + ","
         + "\"event_ts\":" + ts + ","

@@ -35,55 +35,18 @@ public final class BenchmarkRunner {
     StringBuilder report = new StringBuilder();
     report.append(header(args, records, partitions));
 
+    boolean full = opts.containsKey("full");
+    List<String> scenarios = List.of(opts.getOrDefault("scenarios",
+        "throughput,freshness,partitions").split(","));
     try (Broker broker = new Broker()) {
-      long loadStart = System.nanoTime();
-      long bytes = broker.load(topic, partitions, records);
-      System.out.printf(Locale.ROOT, "Loaded %,d records (%,d bytes, %.0f bytes each) in %.1f s%n",
-          records, bytes, bytes / (double) records, (System.nanoTime() - loadStart) / 1e9);
-      List<TopicPartition> tps = broker.partitions(topic, partitions);
-      Map<TopicPartition, Long> ends = broker.endOffsets(tps);
-
-      Limits.Rate consume = Limits.consume(broker.bootstrap(), topic, tps, ends);
-      Limits.Rate decode = Limits.consumeAndDecode(broker.bootstrap(), topic, tps, ends);
-      Limits.Rate parquet = Limits.parquetEncode(work.resolve("parquet"),
-          (int) Math.min(records, 1_000_000));
-      System.out.println("Limits measured; running the sink");
-
-      List<SinkRun.Result> runs = new ArrayList<>();
-      for (int tasks : taskCounts) {
-        runs.add(SinkRun.run("delta-" + tasks + "t", broker, topic, partitions, records, bytes,
-            tasks, "2g", work, Map.of()));
-        System.out.println("Finished " + runs.get(runs.size() - 1).name());
+      if (scenarios.contains("throughput")) {
+        throughput(broker, topic, records, partitions, taskCounts, work, report);
       }
-
-      report.append("\n### Limits (same records, same run)\n\n")
-          .append("| Path | records/s | MB/s |\n|---|---:|---:|\n")
-          .append(rateRow("Plain KafkaConsumer (byte[] only)", consume))
-          .append(rateRow("KafkaConsumer + JsonConverter decode", decode))
-          .append(rateRow("Parquet encode (parquet-mr, SNAPPY, local file)", parquet));
-
-      report.append("\n### Delta sink (end to end: connector created → every offset in the table)\n\n")
-          .append("| Run | tasks | records/s end to end | MB/s | steady records/s (between commits)"
-              + " | commits | files | mean file | commit ms p50 / p99 / max | worker CPU s"
-              + " | worker heap peak | worker RSS peak |\n")
-          .append("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
-      for (SinkRun.Result r : runs) {
-        report.append(String.format(Locale.ROOT,
-            "| %s | %d | %,.0f | %.1f | %,.0f | %d | %d | %.1f MB | %d / %d / %d | %.1f | %d MB | %d MB |%n",
-            r.name(), r.tasks(), r.recordsPerSecond(), r.megabytesPerSecond(),
-            r.steadyRecordsPerSecond(), r.commits(), r.files(),
-            r.files() == 0 ? 0 : r.fileBytes() / (double) r.files() / 1e6,
-            r.commitPercentile(0.5), r.commitPercentile(0.99), r.commitPercentile(1.0),
-            r.cpuSeconds(), r.peakHeapMb(), r.peakRssMb()));
+      if (scenarios.contains("freshness")) {
+        freshness(broker, work, full, report);
       }
-      report.append("\n### Ratios\n\n| Run | end to end / decode bound | steady / decode bound"
-          + " | end to end / plain consume | end to end / Parquet encode |\n|---|---:|---:|---:|---:|\n");
-      for (SinkRun.Result r : runs) {
-        report.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f |%n", r.name(),
-            r.recordsPerSecond() / decode.recordsPerSecond(),
-            r.steadyRecordsPerSecond() / decode.recordsPerSecond(),
-            r.recordsPerSecond() / consume.recordsPerSecond(),
-            r.recordsPerSecond() / parquet.recordsPerSecond()));
+      if (scenarios.contains("partitions")) {
+        manyPartitions(broker, work, full, report);
       }
     }
     System.out.println();
@@ -93,6 +56,98 @@ public final class BenchmarkRunner {
     Files.writeString(out, report.toString());
     System.out.println("Written to " + out.toAbsolutePath() + "; work dir " + work);
     System.exit(0); // the embedded broker leaves non-daemon threads behind
+  }
+
+  private static void throughput(Broker broker, String topic, long records, int partitions,
+      List<Integer> taskCounts, Path work, StringBuilder report) throws Exception {
+    long loadStart = System.nanoTime();
+    long bytes = broker.load(topic, partitions, records);
+    System.out.printf(Locale.ROOT, "Loaded %,d records (%,d bytes, %.0f bytes each) in %.1f s%n",
+        records, bytes, bytes / (double) records, (System.nanoTime() - loadStart) / 1e9);
+    List<TopicPartition> tps = broker.partitions(topic, partitions);
+    Map<TopicPartition, Long> ends = broker.endOffsets(tps);
+
+    Limits.Rate consume = Limits.consume(broker.bootstrap(), topic, tps, ends);
+    Limits.Rate decode = Limits.consumeAndDecode(broker.bootstrap(), topic, tps, ends);
+    Limits.Rate parquet = Limits.parquetEncode(work.resolve("parquet"),
+        (int) Math.min(records, 1_000_000));
+    System.out.println("Limits measured; running the sink");
+
+    List<SinkRun.Result> runs = new ArrayList<>();
+    for (int tasks : taskCounts) {
+      runs.add(SinkRun.run("delta-" + tasks + "t", broker, topic, partitions, records, bytes,
+          tasks, "2g", work, Map.of()));
+      System.out.println("Finished " + runs.get(runs.size() - 1).name());
+    }
+
+    report.append("\n### 1–2. Throughput, and the limits (same records, same run)\n\n")
+        .append("| Path | records/s | MB/s |\n|---|---:|---:|\n")
+        .append(rateRow("Plain KafkaConsumer (byte[] only)", consume))
+        .append(rateRow("KafkaConsumer + JsonConverter decode (the decode bound)", decode))
+        .append(rateRow("Parquet encode (parquet-mr, SNAPPY, local file)", parquet))
+        .append("\nDelta sink, end to end = connector created → every offset in the table:\n\n");
+    sinkTable(runs, report);
+    report.append("\n| Run | end to end / decode bound | steady / decode bound"
+        + " | end to end / plain consume | end to end / Parquet encode |\n|---|---:|---:|---:|---:|\n");
+    for (SinkRun.Result r : runs) {
+      report.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f |%n", r.name(),
+          r.recordsPerSecond() / decode.recordsPerSecond(),
+          r.steadyRecordsPerSecond() / decode.recordsPerSecond(),
+          r.recordsPerSecond() / consume.recordsPerSecond(),
+          r.recordsPerSecond() / parquet.recordsPerSecond()));
+    }
+  }
+
+  private static void sinkTable(List<SinkRun.Result> runs, StringBuilder report) {
+    report.append("| Run | tasks | finished | records/s end to end | MB/s | steady records/s"
+            + " (while backlogged) | commits | files | mean file | commit ms p50 / p99 / max"
+            + " | worker CPU s | worker heap peak | worker RSS peak |\n")
+        .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
+    for (SinkRun.Result r : runs) {
+      report.append(String.format(Locale.ROOT,
+          "| %s | %d | %s | %,.0f | %.1f | %,.0f | %d | %d | %.1f MB | %d / %d / %d | %.1f | %d MB"
+              + " | %d MB |%n",
+          r.name(), r.tasks(), r.finished() ? "yes" : "**no**: " + r.failure(),
+          r.recordsPerSecond(), r.megabytesPerSecond(), r.steadyRecordsPerSecond(), r.commits(),
+          r.files(), r.files() == 0 ? 0 : r.fileBytes() / (double) r.files() / 1e6,
+          r.commitPercentile(0.5), r.commitPercentile(0.99), r.commitPercentile(1.0),
+          r.cpuSeconds(), r.peakHeapMb(), r.peakRssMb()));
+    }
+  }
+
+  private static void freshness(Broker broker, Path work, boolean full, StringBuilder report)
+      throws Exception {
+    int rate = 2000;
+    int seconds = full ? 180 : 40;
+    List<Long> intervals = full ? List.of(1_000L, 10_000L, 60_000L) : List.of(1_000L, 10_000L);
+    report.append("\n### 4. Freshness: record sent → first committed table version holding it\n\n")
+        .append(String.format(Locale.ROOT, "A producer at %,d records/s for %d s (first 5 s not"
+            + " counted), 1 task, 4 topic-partitions; commit time from the Delta log's commitInfo.%n%n",
+            rate, seconds))
+        .append("| delta.flush.interval.ms | records | p50 ms | p95 ms | p99 ms | max ms | versions |\n")
+        .append("|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (long interval : intervals) {
+      Freshness.Result r = Freshness.run(broker, work, interval, rate, seconds);
+      report.append(String.format(Locale.ROOT, "| %,d | %,d | %,d | %,d | %,d | %,d | %d |%n",
+          r.intervalMs(), r.records(), r.p50(), r.p95(), r.p99(), r.max(), r.commits()));
+      System.out.println("Freshness with interval " + interval + " ms done");
+    }
+  }
+
+  private static void manyPartitions(Broker broker, Path work, boolean full, StringBuilder report)
+      throws Exception {
+    int partitions = 1000;
+    long records = partitions * (full ? 1000L : 200L);
+    String topic = "bench-many";
+    long bytes = broker.load(topic, partitions, records);
+    SinkRun.Result r = SinkRun.run("delta-1000p", broker, topic, partitions, records, bytes, 1,
+        "512m", work, Map.of("delta.partition.fields", "tenant", "delta.partition.derived", "",
+            "delta.buffer.memory.bytes", "134217728", "delta.flush.bytes", "134217728"));
+    report.append(String.format(Locale.ROOT, "%n### 5. Many partitions, bounded memory%n%n"
+        + "%,d records over %,d topic-partitions, table partitioned by `tenant` (100 values), worker"
+        + " heap capped at 512 MiB (-Xmx512m), delta.buffer.memory.bytes=128 MiB:%n%n",
+        records, partitions));
+    sinkTable(List.of(r), report);
   }
 
   private static String rateRow(String name, Limits.Rate r) {

@@ -29,6 +29,10 @@ public final class Broker implements AutoCloseable {
     return kafka.bootstrapServers();
   }
 
+  public void createTopic(String topic, int partitions) {
+    kafka.createTopic(topic, partitions);
+  }
+
   /** Creates the topic and loads {@code records} events round-robin; returns the value bytes. */
   public long load(String topic, int partitions, long records) throws Exception {
     kafka.createTopic(topic, partitions);

@@ -105,7 +105,8 @@ public final class Limits {
     MessageType schema = MessageTypeParser.parseMessageType("message event {"
         + " required binary event_id (STRING); required binary source_system (STRING);"
         + " required int64 user_id; optional binary session_id (STRING);"
-        + " optional binary region (STRING); required binary event_type (STRING);"
+        + " optional binary region (STRING); required binary tenant (STRING);"
+        + " required binary event_type (STRING);"
         + " optional double amount; required int64 event_ts (TIMESTAMP(MICROS,true));"
         + " optional group device { required binary os (STRING); optional binary model (STRING);"
         + " optional binary app_version (STRING); } }");
@@ -124,6 +125,7 @@ public final class Limits {
         g.add("user_id", s.getInt64("user_id"));
         g.add("session_id", s.getString("session_id"));
         g.add("region", s.getString("region"));
+        g.add("tenant", s.getString("tenant"));
         g.add("event_type", s.getString("event_type"));
         g.add("amount", s.getFloat64("amount"));
         g.add("event_ts", ((java.util.Date) s.get("event_ts")).getTime() * 1000);

@@ -22,7 +22,11 @@ public final class SinkRun {
   /** What one run measured. */
   public record Result(String name, int tasks, long records, long bytes, double seconds,
       double steadyRecordsPerSecond, int commits, long files, long fileBytes, List<Long> commitMs,
-      double cpuSeconds, long peakHeapMb, long peakRssMb) {
+      double cpuSeconds, long peakHeapMb, long peakRssMb, String failure) {
+
+    public boolean finished() {
+      return failure == null;
+    }
 
     public double recordsPerSecond() {
       return records / seconds;
@@ -69,10 +73,13 @@ public final class SinkRun {
       worker.createConnector(name, config);
       long perPartitionLast = records / partitions - 1;
       long deadline = start + Duration.ofMinutes(30).toNanos();
+      String failure = null;
       while (!covered(table, name, topic, partitions, perPartitionLast)) {
-        if (System.nanoTime() > deadline || !worker.alive()) {
-          throw new IllegalStateException(name + " did not finish; status "
-              + worker.status(name) + "; see " + worker.log());
+        String status = worker.alive() ? worker.status(name) : "worker process died";
+        if (System.nanoTime() > deadline || !worker.alive() || status.contains("\"FAILED\"")) {
+          failure = (System.nanoTime() > deadline ? "timed out; " : "") + status;
+          System.out.println(name + " did not finish: " + failure + "; see " + worker.log());
+          break;
         }
         worker.sample();
         Thread.sleep(500);
@@ -84,13 +91,16 @@ public final class SinkRun {
       long fileBytes = commits.stream().mapToLong(c -> c[3]).sum();
       List<Long> commitMs = commits.stream().map(c -> c[4]).toList();
       double steady = steadyRate(commits);
-      worker.deleteConnector(name);
+      if (worker.alive()) {
+        worker.deleteConnector(name);
+      }
       return new Result(name, tasks, records, bytes, seconds, steady, commits.size(), files,
-          fileBytes, commitMs, worker.cpuSeconds(), worker.peakHeapMb(), worker.peakRssMb());
+          fileBytes, commitMs, worker.cpuSeconds(), worker.peakHeapMb(), worker.peakRssMb(),
+          failure);
     }
   }
 
-  private static boolean covered(Path table, String connector, String topic, int partitions,
+  static boolean covered(Path table, String connector, String topic, int partitions,
       long last) {
     try {
       TableReader reader = new TableReader(table.toUri().toString());

@@ -71,6 +71,9 @@ public final class Worker implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC",
         "-Xlog:gc:file=" + dir.resolve("gc.log"),
+        Boolean.getBoolean("bench.jfr")
+            ? "-XX:StartFlightRecording=filename=" + dir.resolve("worker.jfr") + ",settings=profile"
+            : "-Dbench.jfr=false",
         "-Dlog4j2.configurationFile=" + log4j,
         "-cp", System.getProperty("java.class.path"),
         "org.apache.kafka.connect.cli.ConnectDistributed", worker.toString()));
