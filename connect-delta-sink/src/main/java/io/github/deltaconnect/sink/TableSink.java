@@ -127,8 +127,7 @@ public final class TableSink {
       return; // fetched before the rewind; Connect delivers it again
     }
     Long done = committed.get(tp);
-    OffsetRange pending = buffer.offsetRanges().get(tp);
-    if ((done != null && offset <= done) || (pending != null && offset <= pending.last())) {
+    if ((done != null && offset <= done) || offset <= buffer.lastOffset(tp)) {
       metrics.skipped();
       return;
     }

@@ -7,8 +7,4 @@ public record OffsetRange(long first, long last) {
       throw new IllegalArgumentException("last offset " + last + " < first " + first);
     }
   }
-
-  OffsetRange extend(OffsetRange next) {
-    return new OffsetRange(Math.min(first, next.first), Math.max(last, next.last));
-  }
 }

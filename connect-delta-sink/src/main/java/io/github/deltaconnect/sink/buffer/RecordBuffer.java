@@ -16,7 +16,8 @@ import org.apache.kafka.common.TopicPartition;
 public final class RecordBuffer {
 
   private final Map<List<Object>, List<Object[]>> buckets = new LinkedHashMap<>();
-  private final Map<TopicPartition, OffsetRange> ranges = new HashMap<>();
+  /** Per topic-partition: {first, last} offset, updated in place (one lookup per record). */
+  private final Map<TopicPartition, long[]> ranges = new HashMap<>();
   private int records;
   private long bytes;
   private long firstAddedAtMs = -1;
@@ -28,7 +29,7 @@ public final class RecordBuffer {
   public void add(TopicPartition tp, long offset, List<Object> partitionValues, Object[] row,
       long rowBytes, long nowMs) {
     buckets.computeIfAbsent(partitionValues, k -> new ArrayList<>()).add(row);
-    ranges.merge(tp, new OffsetRange(offset, offset), OffsetRange::extend);
+    track(tp, offset);
     records++;
     bytes += rowBytes;
     if (firstAddedAtMs < 0) {
@@ -41,10 +42,26 @@ public final class RecordBuffer {
    * record went to the DLQ or was skipped by rule), so the commit still covers it.
    */
   public void consumed(TopicPartition tp, long offset, long nowMs) {
-    ranges.merge(tp, new OffsetRange(offset, offset), OffsetRange::extend);
+    track(tp, offset);
     if (firstAddedAtMs < 0) {
       firstAddedAtMs = nowMs;
     }
+  }
+
+  private void track(TopicPartition tp, long offset) {
+    long[] range = ranges.get(tp);
+    if (range == null) {
+      ranges.put(tp, new long[] {offset, offset});
+    } else {
+      range[0] = Math.min(range[0], offset);
+      range[1] = Math.max(range[1], offset);
+    }
+  }
+
+  /** The last offset buffered for the partition, or -1. */
+  public long lastOffset(TopicPartition tp) {
+    long[] range = ranges.get(tp);
+    return range == null ? -1 : range[1];
   }
 
   public boolean isEmpty() {
@@ -68,8 +85,11 @@ public final class RecordBuffer {
     return Collections.unmodifiableMap(buckets);
   }
 
+  /** The offset range of every topic-partition in the batch (a copy). */
   public Map<TopicPartition, OffsetRange> offsetRanges() {
-    return Collections.unmodifiableMap(ranges);
+    Map<TopicPartition, OffsetRange> out = new HashMap<>();
+    ranges.forEach((tp, r) -> out.put(tp, new OffsetRange(r[0], r[1])));
+    return Collections.unmodifiableMap(out);
   }
 
   public void clear() {

@@ -50,12 +50,19 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   private final PartitionSpec partitionSpec;
   private final ZoneId partitionZone;
+  // Parsed once: the task asks for these per record.
+  private final NullPartitionBehavior nullPartitionBehavior;
+  private final TombstoneBehavior tombstoneBehavior;
+  private final SchemaEvolution schemaEvolution;
 
   public DeltaSinkConfig(Map<String, String> props) {
     super(CONFIG_DEF, props);
     this.partitionZone = zone(getString(PARTITION_TIMEZONE));
     this.partitionSpec =
         PartitionSpec.parse(getList(PARTITION_FIELDS), getList(PARTITION_DERIVED), partitionZone);
+    this.nullPartitionBehavior = NullPartitionBehavior.of(getString(PARTITION_NULL_BEHAVIOR));
+    this.tombstoneBehavior = TombstoneBehavior.of(getString(TOMBSTONE_BEHAVIOR));
+    this.schemaEvolution = SchemaEvolution.of(getString(SCHEMA_EVOLUTION));
     if (getLong(FLUSH_BYTES) > getLong(BUFFER_MEMORY_BYTES)) {
       throw new ConfigException(
           FLUSH_BYTES,
@@ -188,7 +195,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   }
 
   public NullPartitionBehavior nullPartitionBehavior() {
-    return NullPartitionBehavior.of(getString(PARTITION_NULL_BEHAVIOR));
+    return nullPartitionBehavior;
   }
 
   public int flushSize() {
@@ -216,7 +223,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   }
 
   public SchemaEvolution schemaEvolution() {
-    return SchemaEvolution.of(getString(SCHEMA_EVOLUTION));
+    return schemaEvolution;
   }
 
   public int checkpointInterval() {
@@ -228,7 +235,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   }
 
   public TombstoneBehavior tombstoneBehavior() {
-    return TombstoneBehavior.of(getString(TOMBSTONE_BEHAVIOR));
+    return tombstoneBehavior;
   }
 
   public int commitRetries() {

@@ -93,9 +93,9 @@ public final class RowConverter {
     Object value = record.value();
     Object[] row;
     if (value instanceof Struct struct) {
-      row = fromStruct(struct, tableSchema, "");
+      row = fromStruct(struct, tableSchema, FieldPath.ROOT);
     } else if (value instanceof Map<?, ?> map) {
-      row = fromMap(map, tableSchema, "");
+      row = fromMap(map, tableSchema, FieldPath.ROOT);
     } else {
       throw new DataException("value must be a Struct or a Map, got "
           + (value == null ? "null" : value.getClass().getSimpleName()));
@@ -113,7 +113,7 @@ public final class RowConverter {
     return row;
   }
 
-  private Object[] fromStruct(Struct struct, StructType target, String path) {
+  private Object[] fromStruct(Struct struct, StructType target, FieldPath path) {
     Object[] out = new Object[target.length()];
     Schema schema = struct.schema();
     int[] plan = plan(schema, target, path);
@@ -123,12 +123,13 @@ public final class RowConverter {
       Object v = struct.get(field);
       int col = plan[f];
       StructField column = target.at(col);
-      out[col] = toKernel(v, column.getDataType(), field.schema(), child(path, field.name()));
+      out[col] = v == null ? null
+          : toKernel(v, column.getDataType(), field.schema(), path.child(field.name()));
     }
     return out;
   }
 
-  private int[] plan(Schema schema, StructType target, String path) {
+  private int[] plan(Schema schema, StructType target, FieldPath path) {
     Map<StructType, int[]> byTarget = plans.get(schema);
     int[] plan = byTarget == null ? null : byTarget.get(target);
     if (plan != null) {
@@ -157,27 +158,28 @@ public final class RowConverter {
     });
   }
 
-  private Object[] fromMap(Map<?, ?> map, StructType target, String path) {
+  private Object[] fromMap(Map<?, ?> map, StructType target, FieldPath path) {
     Object[] out = new Object[target.length()];
     Map<String, Integer> index = index(target);
     for (Map.Entry<?, ?> e : map.entrySet()) {
       String name = String.valueOf(e.getKey());
       int col = columnFor(index, target, name, path);
-      out[col] = toKernel(e.getValue(), target.at(col).getDataType(), null, child(path, name));
+      out[col] = toKernel(e.getValue(), target.at(col).getDataType(), null, path.child(name));
     }
     return out;
   }
 
-  private int columnFor(Map<String, Integer> index, StructType target, String name, String path) {
+  private int columnFor(Map<String, Integer> index, StructType target, String name,
+      FieldPath path) {
     Integer col = index.get(name);
     if (col == null || (target == tableSchema && reserved.contains(name))) {
-      throw new UnknownFieldException(child(path, name));
+      throw new UnknownFieldException(path.child(name).toString());
     }
     return col;
   }
 
   /** Converts one value to the Kernel representation of {@code type}. */
-  Object toKernel(Object v, DataType type, Schema schema, String path) {
+  Object toKernel(Object v, DataType type, Schema schema, FieldPath path) {
     if (v == null) {
       return null;
     }
@@ -250,7 +252,7 @@ public final class RowConverter {
           Schema elemSchema = schema == null ? null : schema.valueSchema();
           List<Object> out = new ArrayList<>(list.size());
           for (Object e : list) {
-            out.add(toKernel(e, at.getElementType(), elemSchema, path + "[]"));
+            out.add(toKernel(e, at.getElementType(), elemSchema, path.element()));
           }
           return out;
         }
@@ -263,8 +265,8 @@ public final class RowConverter {
             if (e.getKey() == null) {
               throw new DataException("field '" + path + "': map keys must not be null");
             }
-            out.put(toKernel(e.getKey(), mt.getKeyType(), ks, path + ".key"),
-                toKernel(e.getValue(), mt.getValueType(), vs, path + ".value"));
+            out.put(toKernel(e.getKey(), mt.getKeyType(), ks, path.child("key")),
+                toKernel(e.getValue(), mt.getValueType(), vs, path.child("value")));
           }
           return out;
         }
@@ -305,7 +307,7 @@ public final class RowConverter {
     return cur;
   }
 
-  private static long epochMillis(Object v, String path) {
+  private static long epochMillis(Object v, Object path) {
     if (v instanceof java.util.Date d) {
       return d.getTime();
     }
@@ -328,7 +330,7 @@ public final class RowConverter {
         + " is not a timestamp (expected a Connect Timestamp/Date, epoch millis or ISO-8601 text)");
   }
 
-  private static BigDecimal decimal(Object v, DecimalType dt, String path) {
+  private static BigDecimal decimal(Object v, DecimalType dt, FieldPath path) {
     BigDecimal d;
     if (v instanceof BigDecimal b) {
       d = b;
@@ -349,15 +351,11 @@ public final class RowConverter {
     return v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte;
   }
 
-  private static Long narrow(long v, long min, long max, String path) {
+  private static Long narrow(long v, long min, long max, FieldPath path) {
     if (v < min || v > max) {
       throw new DataException("field '" + path + "': " + v + " is out of range [" + min + ", " + max
           + "]");
     }
     return v;
-  }
-
-  private static String child(String path, String name) {
-    return path.isEmpty() ? name : path + "." + name;
   }
 }
