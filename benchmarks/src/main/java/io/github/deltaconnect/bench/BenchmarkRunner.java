@@ -37,10 +37,20 @@ public final class BenchmarkRunner {
 
     boolean full = opts.containsKey("full");
     List<String> scenarios = List.of(opts.getOrDefault("scenarios",
-        "throughput,freshness,partitions").split(","));
+        "throughput,peer,freshness,partitions").split(","));
     try (Broker broker = new Broker()) {
+      long bytes = 0;
+      if (scenarios.contains("throughput") || scenarios.contains("peer")) {
+        long loadStart = System.nanoTime();
+        bytes = broker.load(topic, partitions, records);
+        System.out.printf(Locale.ROOT, "Loaded %,d records (%,d bytes, %.0f bytes each) in %.1f s%n",
+            records, bytes, bytes / (double) records, (System.nanoTime() - loadStart) / 1e9);
+      }
       if (scenarios.contains("throughput")) {
-        throughput(broker, topic, records, partitions, taskCounts, work, report);
+        throughput(broker, topic, records, bytes, partitions, taskCounts, work, report);
+      }
+      if (scenarios.contains("peer")) {
+        peer(broker, topic, records, bytes, partitions, taskCounts, work, report);
       }
       if (scenarios.contains("freshness")) {
         freshness(broker, work, full, report);
@@ -58,12 +68,8 @@ public final class BenchmarkRunner {
     System.exit(0); // the embedded broker leaves non-daemon threads behind
   }
 
-  private static void throughput(Broker broker, String topic, long records, int partitions,
-      List<Integer> taskCounts, Path work, StringBuilder report) throws Exception {
-    long loadStart = System.nanoTime();
-    long bytes = broker.load(topic, partitions, records);
-    System.out.printf(Locale.ROOT, "Loaded %,d records (%,d bytes, %.0f bytes each) in %.1f s%n",
-        records, bytes, bytes / (double) records, (System.nanoTime() - loadStart) / 1e9);
+  private static void throughput(Broker broker, String topic, long records, long bytes,
+      int partitions, List<Integer> taskCounts, Path work, StringBuilder report) throws Exception {
     List<TopicPartition> tps = broker.partitions(topic, partitions);
     Map<TopicPartition, Long> ends = broker.endOffsets(tps);
 
@@ -98,27 +104,72 @@ public final class BenchmarkRunner {
     }
   }
 
+  /**
+   * The side-by-side: our sink and the Apache Iceberg sink on the same Kafka Connect 4.3 worker
+   * build (Iceberg 1.12.0 fails on 4.4), same records, commit interval and converter.
+   */
+  private static void peer(Broker broker, String topic, long records, long bytes, int partitions,
+      List<Integer> taskCounts, Path work, StringBuilder report) throws Exception {
+    Path workerLib = Path.of(System.getProperty("bench.worker43.lib"));
+    Path iceberg = Path.of(System.getProperty("bench.iceberg.plugins"));
+    if (!Files.isDirectory(workerLib) || !Files.isDirectory(iceberg)) {
+      throw new IllegalStateException("peers not built: run with -Pbench from the repository root");
+    }
+    // An idle Iceberg task sees the coordinator's commit request only in put(), which Connect
+    // calls about once per offset flush: 1 s keeps its commits prompt. Same worker for both.
+    Map<String, String> workerProps = Map.of("offset.flush.interval.ms", "1000");
+    List<SinkRun.Result> runs = new ArrayList<>();
+    for (int tasks : taskCounts) {
+      runs.add(SinkRun.run("delta-4.3-" + tasks + "t", broker, topic, partitions, records, bytes,
+          tasks, "2g", work, Map.of("delta.partition.fields", "region",
+              "delta.partition.derived", ""), workerLib, workerProps));
+      System.out.println("Finished " + runs.get(runs.size() - 1).name());
+      runs.add(IcebergRun.run("iceberg-4.3-" + tasks + "t", broker, topic, records, bytes, tasks,
+          "2g", work, workerLib, iceberg, 10_000, workerProps));
+      System.out.println("Finished " + runs.get(runs.size() - 1).name());
+    }
+    report.append("\n### 3. Side by side with the Apache Iceberg sink 1.12.0 (Kafka Connect 4.3.1"
+            + " worker)\n\n")
+        .append("Same records, same worker build and settings (2 GB heap,"
+            + " offset.flush.interval.ms=1000), 10 s commit interval, JsonConverter; both tables"
+            + " partitioned by `region`. Iceberg: Hadoop catalog on local files. Orphans: data files"
+            + " on disk that no table version references.\n\n");
+    sinkTable(runs, report);
+    report.append("\n| tasks | ours / Iceberg, end to end | ours / Iceberg, worker CPU s per record"
+        + " | ours / Iceberg, heap peak | ours / Iceberg, RSS peak | orphans ours / Iceberg |\n"
+        + "|---:|---:|---:|---:|---:|---|\n");
+    for (int i = 0; i + 1 < runs.size(); i += 2) {
+      SinkRun.Result ours = runs.get(i);
+      SinkRun.Result peer = runs.get(i + 1);
+      report.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f | %d / %d |%n",
+          ours.tasks(), ours.recordsPerSecond() / peer.recordsPerSecond(),
+          ours.cpuSeconds() / peer.cpuSeconds(),
+          ours.peakHeapMb() / (double) peer.peakHeapMb(),
+          ours.peakRssMb() / (double) peer.peakRssMb(), ours.orphanFiles(), peer.orphanFiles()));
+    }
+  }
+
   private static void sinkTable(List<SinkRun.Result> runs, StringBuilder report) {
     report.append("| Run | tasks | finished | records/s end to end | MB/s | steady records/s"
             + " (while backlogged) | commits | files | mean file | commit ms p50 / p99 / max"
-            + " | worker CPU s | worker heap peak | worker RSS peak |\n")
-        .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
+            + " | worker CPU s | worker heap peak | worker RSS peak | orphan files |\n")
+        .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
     for (SinkRun.Result r : runs) {
       report.append(String.format(Locale.ROOT,
           "| %s | %d | %s | %,.0f | %.1f | %,.0f | %d | %d | %.1f MB | %d / %d / %d | %.1f | %d MB"
-              + " | %d MB |%n",
+              + " | %d MB | %d |%n",
           r.name(), r.tasks(), r.finished() ? "yes" : "**no**: " + r.failure(),
           r.recordsPerSecond(), r.megabytesPerSecond(), r.steadyRecordsPerSecond(), r.commits(),
           r.files(), r.files() == 0 ? 0 : r.fileBytes() / (double) r.files() / 1e6,
           r.commitPercentile(0.5), r.commitPercentile(0.99), r.commitPercentile(1.0),
-          r.cpuSeconds(), r.peakHeapMb(), r.peakRssMb()));
+          r.cpuSeconds(), r.peakHeapMb(), r.peakRssMb(), r.orphanFiles()));
     }
   }
 
   private static void freshness(Broker broker, Path work, boolean full, StringBuilder report)
       throws Exception {
     int rate = 2000;
-    int seconds = full ? 180 : 40;
+    int seconds = full ? 180 : 30;
     List<Long> intervals = full ? List.of(1_000L, 10_000L, 60_000L) : List.of(1_000L, 10_000L);
     report.append("\n### 4. Freshness: record sent → first committed table version holding it\n\n")
         .append(String.format(Locale.ROOT, "A producer at %,d records/s for %d s (first 5 s not"

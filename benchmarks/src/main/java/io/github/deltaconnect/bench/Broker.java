@@ -21,6 +21,10 @@ public final class Broker implements AutoCloseable {
     props.put("offsets.topic.num.partitions", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
     props.put("log.retention.bytes", "-1");
+    // The Iceberg sink commits through Kafka transactions: one broker must be enough for them.
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("transaction.state.log.num.partitions", "1");
     kafka = new EmbeddedKafkaCluster(1, props);
     kafka.start();
   }

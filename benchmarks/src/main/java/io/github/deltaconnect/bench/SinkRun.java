@@ -22,7 +22,7 @@ public final class SinkRun {
   /** What one run measured. */
   public record Result(String name, int tasks, long records, long bytes, double seconds,
       double steadyRecordsPerSecond, int commits, long files, long fileBytes, List<Long> commitMs,
-      double cpuSeconds, long peakHeapMb, long peakRssMb, String failure) {
+      double cpuSeconds, long peakHeapMb, long peakRssMb, long orphanFiles, String failure) {
 
     public boolean finished() {
       return failure == null;
@@ -51,9 +51,18 @@ public final class SinkRun {
   public static Result run(String name, Broker broker, String topic, int partitions, long records,
       long bytes, int tasks, String heap, Path work, Map<String, String> overrides)
       throws Exception {
+    return run(name, broker, topic, partitions, records, bytes, tasks, heap, work, overrides, null,
+        Map.of());
+  }
+
+  /** As above, on a worker run from {@code workerLib} (another Kafka version) when not null. */
+  public static Result run(String name, Broker broker, String topic, int partitions, long records,
+      long bytes, int tasks, String heap, Path work, Map<String, String> overrides, Path workerLib,
+      Map<String, String> workerProps) throws Exception {
     Path table = work.resolve(name + "-table");
     try (Worker worker = new Worker(work.resolve(name + "-worker"), broker.bootstrap(),
-        Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath(), heap, Map.of())) {
+        Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath().toString(), heap,
+        workerProps, workerLib)) {
       Map<String, String> config = new HashMap<>();
       config.put("connector.class", "io.github.deltaconnect.sink.DeltaSinkConnector");
       config.put("topics", topic);
@@ -96,7 +105,18 @@ public final class SinkRun {
       }
       return new Result(name, tasks, records, bytes, seconds, steady, commits.size(), files,
           fileBytes, commitMs, worker.cpuSeconds(), worker.peakHeapMb(), worker.peakRssMb(),
-          failure);
+          orphans(table), failure);
+    }
+  }
+
+  /** Parquet files under the table that no table version references. */
+  static long orphans(Path table) {
+    try (java.util.stream.Stream<Path> files = Files.walk(table)) {
+      long onDisk = files.filter(f -> f.toString().endsWith(".parquet")
+          && !f.toString().contains("_delta_log")).count();
+      return onDisk - new TableReader(table.toUri().toString()).dataFiles().size();
+    } catch (Exception e) {
+      return -1;
     }
   }
 

@@ -34,6 +34,15 @@ public final class Worker implements AutoCloseable {
 
   public Worker(Path dir, String bootstrap, Path pluginDir, String heap, Map<String, String> extra)
       throws Exception {
+    this(dir, bootstrap, pluginDir.toString(), heap, extra, null);
+  }
+
+  /**
+   * {@code pluginPath}: the worker's plugin.path (comma-separated); {@code workerLib}: a directory
+   * of jars to run the worker from instead of this JVM's classpath (another Kafka version), or null.
+   */
+  public Worker(Path dir, String bootstrap, String pluginPath, String heap,
+      Map<String, String> extra, Path workerLib) throws Exception {
     this.dir = dir;
     Files.createDirectories(dir);
     try (ServerSocket s = new ServerSocket(0)) {
@@ -51,9 +60,9 @@ public final class Worker implements AutoCloseable {
         .append("offset.storage.replication.factor=1\nconfig.storage.replication.factor=1\n")
         .append("status.storage.replication.factor=1\noffset.storage.partitions=1\n")
         .append("status.storage.partitions=1\n")
-        .append("plugin.path=").append(pluginDir).append('\n')
+        .append("plugin.path=").append(pluginPath).append('\n')
         .append("plugin.discovery=service_load\n")
-        .append("offset.flush.interval.ms=10000\n");
+        .append(extra.containsKey("offset.flush.interval.ms") ? "" : "offset.flush.interval.ms=10000\n");
     extra.forEach((k, v) -> props.append(k).append('=').append(v).append('\n'));
     Path worker = dir.resolve("worker.properties");
     Files.writeString(worker, props.toString());
@@ -63,6 +72,7 @@ public final class Worker implements AutoCloseable {
           <Appenders><File name="f" fileName="%s"><PatternLayout pattern="%%d{UNIX_MILLIS} [%%t] %%-5level %%c{1} - %%msg%%n"/></File></Appenders>
           <Loggers>
             <Logger name="io.github.deltaconnect" level="info"/>
+            <Logger name="org.apache.iceberg.connect" level="info"/>
             <Root level="warn"><AppenderRef ref="f"/></Root>
           </Loggers>
         </Configuration>
@@ -75,7 +85,7 @@ public final class Worker implements AutoCloseable {
             ? "-XX:StartFlightRecording=filename=" + dir.resolve("worker.jfr") + ",settings=profile"
             : "-Dbench.jfr=false",
         "-Dlog4j2.configurationFile=" + log4j,
-        "-cp", System.getProperty("java.class.path"),
+        "-cp", workerLib == null ? System.getProperty("java.class.path") : workerLib + "/*",
         "org.apache.kafka.connect.cli.ConnectDistributed", worker.toString()));
     process = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(dir.resolve("worker.out").toFile()).start();
@@ -91,7 +101,7 @@ public final class Worker implements AutoCloseable {
       try {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/connector-plugins")).build(),
             HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 && r.body().contains("DeltaSinkConnector")) {
+        if (r.statusCode() == 200 && r.body().contains("SinkConnector")) {
           return;
         }
       } catch (IOException e) {
