@@ -119,6 +119,9 @@ public final class BenchmarkRunner {
     // calls about once per offset flush: 1 s keeps its commits prompt. Same worker for both.
     Map<String, String> workerProps = Map.of("offset.flush.interval.ms", "1000");
     List<SinkRun.Result> runs = new ArrayList<>();
+    SinkRun.Result fileStream = SinkRun.fileStream("filestream-4.3-1t", broker, topic, records,
+        bytes, 1, work, workerLib, workerProps);
+    System.out.println("Finished " + fileStream.name());
     for (int tasks : taskCounts) {
       runs.add(SinkRun.run("delta-4.3-" + tasks + "t", broker, topic, partitions, records, bytes,
           tasks, "2g", work, Map.of("delta.partition.fields", "region",
@@ -133,36 +136,43 @@ public final class BenchmarkRunner {
         .append("Same records, same worker build and settings (2 GB heap,"
             + " offset.flush.interval.ms=1000), 10 s commit interval, JsonConverter; both tables"
             + " partitioned by `region`. Iceberg: Hadoop catalog on local files. Orphans: data files"
-            + " on disk that no table version references.\n\n");
-    sinkTable(runs, report);
-    report.append("\n| tasks | ours / Iceberg, end to end | ours / Iceberg, worker CPU s per record"
-        + " | ours / Iceberg, heap peak | ours / Iceberg, RSS peak | orphans ours / Iceberg |\n"
-        + "|---:|---:|---:|---:|---:|---|\n");
+            + " on disk that no table version references. FileStreamSink (Kafka's own, writes each"
+            + " record's toString() to a file) shows what the worker costs with almost no sink.\n\n");
+    List<SinkRun.Result> table = new ArrayList<>(runs);
+    table.add(0, fileStream);
+    sinkTable(table, report);
+    report.append("\n| tasks | ours / Iceberg, end to end | ours / Iceberg, worker CPU s"
+        + " | ours / Iceberg, heap peak | ours / Iceberg, RSS peak | orphans ours / Iceberg"
+        + " | ours / FileStreamSink, end to end | Iceberg / FileStreamSink, end to end |\n"
+        + "|---:|---:|---:|---:|---:|---|---:|---:|\n");
     for (int i = 0; i + 1 < runs.size(); i += 2) {
       SinkRun.Result ours = runs.get(i);
       SinkRun.Result peer = runs.get(i + 1);
-      report.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f | %d / %d |%n",
+      report.append(String.format(Locale.ROOT,
+          "| %d | %.2f | %.2f | %.2f | %.2f | %d / %d | %.2f | %.2f |%n",
           ours.tasks(), ours.recordsPerSecond() / peer.recordsPerSecond(),
           ours.cpuSeconds() / peer.cpuSeconds(),
           ours.peakHeapMb() / (double) peer.peakHeapMb(),
-          ours.peakRssMb() / (double) peer.peakRssMb(), ours.orphanFiles(), peer.orphanFiles()));
+          ours.peakRssMb() / (double) peer.peakRssMb(), ours.orphanFiles(), peer.orphanFiles(),
+          ours.recordsPerSecond() / fileStream.recordsPerSecond(),
+          peer.recordsPerSecond() / fileStream.recordsPerSecond()));
     }
   }
 
   private static void sinkTable(List<SinkRun.Result> runs, StringBuilder report) {
     report.append("| Run | tasks | finished | records/s end to end | MB/s | steady records/s"
             + " (while backlogged) | commits | files | mean file | commit ms p50 / p99 / max"
-            + " | worker CPU s | worker heap peak | worker RSS peak | orphan files |\n")
-        .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n");
+            + " | worker CPU s | GC pauses s | worker heap peak | worker RSS peak | orphan files |\n")
+        .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n");
     for (SinkRun.Result r : runs) {
       report.append(String.format(Locale.ROOT,
-          "| %s | %d | %s | %,.0f | %.1f | %,.0f | %d | %d | %.1f MB | %d / %d / %d | %.1f | %d MB"
-              + " | %d MB | %d |%n",
+          "| %s | %d | %s | %,.0f | %.1f | %,.0f | %d | %d | %.1f MB | %d / %d / %d | %.1f | %.1f"
+              + " | %d MB | %d MB | %d |%n",
           r.name(), r.tasks(), r.finished() ? "yes" : "**no**: " + r.failure(),
           r.recordsPerSecond(), r.megabytesPerSecond(), r.steadyRecordsPerSecond(), r.commits(),
           r.files(), r.files() == 0 ? 0 : r.fileBytes() / (double) r.files() / 1e6,
           r.commitPercentile(0.5), r.commitPercentile(0.99), r.commitPercentile(1.0),
-          r.cpuSeconds(), r.peakHeapMb(), r.peakRssMb(), r.orphanFiles()));
+          r.cpuSeconds(), r.gcPauseSeconds(), r.peakHeapMb(), r.peakRssMb(), r.orphanFiles()));
     }
   }
 

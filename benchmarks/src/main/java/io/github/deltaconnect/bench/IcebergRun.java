@@ -65,7 +65,8 @@ public final class IcebergRun {
       }
       return new SinkRun.Result(name, tasks, records, bytes, seconds, Double.NaN,
           snapshot.snapshots, snapshot.totalDataFiles, snapshot.totalFilesSize,
-          java.util.List.of(), worker.cpuSeconds(), worker.peakHeapMb(), worker.peakRssMb(),
+          java.util.List.of(), worker.cpuSeconds(), worker.gcPauseSeconds(), worker.peakHeapMb(),
+          worker.peakRssMb(),
           onDisk - snapshot.totalDataFiles, failure);
     }
   }

@@ -22,7 +22,8 @@ public final class SinkRun {
   /** What one run measured. */
   public record Result(String name, int tasks, long records, long bytes, double seconds,
       double steadyRecordsPerSecond, int commits, long files, long fileBytes, List<Long> commitMs,
-      double cpuSeconds, long peakHeapMb, long peakRssMb, long orphanFiles, String failure) {
+      double cpuSeconds, double gcPauseSeconds, long peakHeapMb, long peakRssMb, long orphanFiles,
+      String failure) {
 
     public boolean finished() {
       return failure == null;
@@ -104,9 +105,69 @@ public final class SinkRun {
         worker.deleteConnector(name);
       }
       return new Result(name, tasks, records, bytes, seconds, steady, commits.size(), files,
-          fileBytes, commitMs, worker.cpuSeconds(), worker.peakHeapMb(), worker.peakRssMb(),
-          orphans(table), failure);
+          fileBytes, commitMs, worker.cpuSeconds(), worker.gcPauseSeconds(), worker.peakHeapMb(),
+          worker.peakRssMb(), orphans(table), failure);
     }
+  }
+
+  /**
+   * Kafka's FileStreamSink on the same worker and records: it writes each value's toString() to a
+   * file, close to no sink work at all, so it shows what the worker itself costs per record.
+   */
+  public static Result fileStream(String name, Broker broker, String topic, long records,
+      long bytes, int tasks, Path work, Path workerLib, Map<String, String> workerProps)
+      throws Exception {
+    Path out = work.resolve(name + ".txt");
+    try (Worker worker = new Worker(work.resolve(name + "-worker"), broker.bootstrap(),
+        Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath().toString(), "2g",
+        workerProps, workerLib)) {
+      Map<String, String> config = new HashMap<>();
+      config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector");
+      config.put("topics", topic);
+      config.put("tasks.max", Integer.toString(tasks));
+      config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+      config.put("value.converter.schemas.enable", "true");
+      config.put("file", out.toString());
+      config.put("consumer.override.auto.offset.reset", "earliest");
+      long start = System.nanoTime();
+      worker.createConnector(name, config);
+      long deadline = start + Duration.ofMinutes(30).toNanos();
+      String failure = null;
+      while (lines(out) < records) {
+        if (System.nanoTime() > deadline || !worker.alive()) {
+          failure = "did not finish";
+          break;
+        }
+        worker.sample();
+        Thread.sleep(250);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      worker.sample();
+      worker.deleteConnector(name);
+      Files.deleteIfExists(out);
+      return new Result(name, tasks, records, bytes, seconds, Double.NaN, 0, 1, 0, List.of(),
+          worker.cpuSeconds(), worker.gcPauseSeconds(), worker.peakHeapMb(), worker.peakRssMb(), 0,
+          failure);
+    }
+  }
+
+  private static long lines(Path file) throws java.io.IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    long n = 0;
+    try (java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file),
+        1 << 20)) {
+      byte[] buf = new byte[1 << 20];
+      for (int r = in.read(buf); r > 0; r = in.read(buf)) {
+        for (int i = 0; i < r; i++) {
+          if (buf[i] == '\n') {
+            n++;
+          }
+        }
+      }
+    }
+    return n;
   }
 
   /** Parquet files under the table that no table version references. */

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 public final class Worker implements AutoCloseable {
   private static final long CLOCK_TICKS_PER_SECOND = 100;
   private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+  private static final Pattern GC_PAUSE = Pattern.compile("Pause.* ([\\d.]+)ms$");
 
   private final Process process;
   private final int port;
@@ -175,6 +176,21 @@ public final class Worker implements AutoCloseable {
       }
     }
     return peak;
+  }
+
+  /** Total stop-the-world pause time the GC log shows, in seconds. */
+  public double gcPauseSeconds() throws IOException {
+    double ms = 0;
+    Path gc = dir.resolve("gc.log");
+    if (Files.exists(gc)) {
+      for (String line : Files.readAllLines(gc)) {
+        Matcher m = GC_PAUSE.matcher(line);
+        if (m.find()) {
+          ms += Double.parseDouble(m.group(1));
+        }
+      }
+    }
+    return ms / 1000;
   }
 
   public Path log() {
