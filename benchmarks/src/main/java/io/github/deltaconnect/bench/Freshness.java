@@ -37,18 +37,9 @@ public final class Freshness {
     Path table = work.resolve(name + "-table");
     try (Worker worker = new Worker(work.resolve(name + "-worker"), broker.bootstrap(),
         Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath(), "1g", Map.of())) {
-      Map<String, String> config = new HashMap<>();
-      config.put("connector.class", "io.github.deltaconnect.sink.DeltaSinkConnector");
-      config.put("topics", topic);
-      config.put("tasks.max", "1");
-      config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-      config.put("value.converter.schemas.enable", "true");
-      config.put("delta.table.location", table.toString());
-      config.put("delta.partition.fields", "partition_date,region");
-      config.put("delta.partition.derived", "partition_date=date(event_ts)");
+      Map<String, String> config = SinkRun.deltaConfig(topic, 1, table);
       config.put("delta.flush.interval.ms", Long.toString(intervalMs));
       config.put("delta.flush.size", "10000000");
-      config.put("consumer.override.auto.offset.reset", "earliest");
       worker.createConnector(name, config);
 
       List<List<Long>> sent = new ArrayList<>();

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -26,12 +25,8 @@ public final class IcebergRun {
     broker.createTopic(control, 1);
     try (Worker worker = new Worker(work.resolve(name + "-worker"), broker.bootstrap(),
         icebergPlugins.toString(), heap, workerProps, workerLib)) {
-      Map<String, String> config = new HashMap<>();
-      config.put("connector.class", "org.apache.iceberg.connect.IcebergSinkConnector");
-      config.put("topics", topic);
-      config.put("tasks.max", Integer.toString(tasks));
-      config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-      config.put("value.converter.schemas.enable", "true");
+      Map<String, String> config =
+          SinkRun.jsonConfig("org.apache.iceberg.connect.IcebergSinkConnector", topic, tasks);
       config.put("iceberg.tables", "bench.events");
       config.put("iceberg.tables.auto-create-enabled", "true");
       config.put("iceberg.tables.default-partition-by", "region");
@@ -39,7 +34,6 @@ public final class IcebergRun {
       config.put("iceberg.control.commit.interval-ms", Long.toString(commitIntervalMs));
       config.put("iceberg.catalog.type", "hadoop");
       config.put("iceberg.catalog.warehouse", warehouse.toUri().toString());
-      config.put("consumer.override.auto.offset.reset", "earliest");
       long start = System.nanoTime();
       worker.createConnector(name, config);
       Path table = warehouse.resolve("bench").resolve("events");
@@ -47,10 +41,8 @@ public final class IcebergRun {
       String failure = null;
       Snapshot snapshot = Snapshot.read(table);
       while (snapshot.totalRecords < records) {
-        String status = worker.alive() ? worker.status(name) : "worker process died";
-        if (System.nanoTime() > deadline || !worker.alive() || status.contains("\"FAILED\"")) {
-          failure = (System.nanoTime() > deadline ? "timed out; " : "") + status;
-          System.out.println(name + " did not finish: " + failure + "; see " + worker.log());
+        failure = worker.failure(name, deadline);
+        if (failure != null) {
           break;
         }
         worker.sample();

@@ -64,20 +64,11 @@ public final class SinkRun {
     try (Worker worker = new Worker(work.resolve(name + "-worker"), broker.bootstrap(),
         Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath().toString(), heap,
         workerProps, workerLib)) {
-      Map<String, String> config = new HashMap<>();
-      config.put("connector.class", "io.github.deltaconnect.sink.DeltaSinkConnector");
-      config.put("topics", topic);
-      config.put("tasks.max", Integer.toString(tasks));
-      config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-      config.put("value.converter.schemas.enable", "true");
-      config.put("delta.table.location", table.toString());
-      config.put("delta.partition.fields", "partition_date,region");
-      config.put("delta.partition.derived", "partition_date=date(event_ts)");
+      Map<String, String> config = deltaConfig(topic, tasks, table);
       config.put("delta.flush.interval.ms", "10000");
       config.put("delta.flush.size", "1000000");
       config.put("delta.buffer.memory.bytes", "268435456");
       config.put("delta.flush.bytes", "268435456");
-      config.put("consumer.override.auto.offset.reset", "earliest");
       config.putAll(overrides);
       long start = System.nanoTime();
       worker.createConnector(name, config);
@@ -85,10 +76,8 @@ public final class SinkRun {
       long deadline = start + Duration.ofMinutes(30).toNanos();
       String failure = null;
       while (!covered(table, name, topic, partitions, perPartitionLast)) {
-        String status = worker.alive() ? worker.status(name) : "worker process died";
-        if (System.nanoTime() > deadline || !worker.alive() || status.contains("\"FAILED\"")) {
-          failure = (System.nanoTime() > deadline ? "timed out; " : "") + status;
-          System.out.println(name + " did not finish: " + failure + "; see " + worker.log());
+        failure = worker.failure(name, deadline);
+        if (failure != null) {
           break;
         }
         worker.sample();
@@ -96,7 +85,13 @@ public final class SinkRun {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       worker.sample();
+      // The worker logs a commit just after it is visible in the table: give the log a moment.
       List<long[]> commits = commits(worker.log());
+      for (int i = 0; i < 50 && failure == null
+          && commits.stream().mapToLong(c -> c[1]).sum() < records; i++) {
+        Thread.sleep(100);
+        commits = commits(worker.log());
+      }
       long files = commits.stream().mapToLong(c -> c[2]).sum();
       long fileBytes = commits.stream().mapToLong(c -> c[3]).sum();
       List<Long> commitMs = commits.stream().map(c -> c[4]).toList();
@@ -121,14 +116,9 @@ public final class SinkRun {
     try (Worker worker = new Worker(work.resolve(name + "-worker"), broker.bootstrap(),
         Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath().toString(), "2g",
         workerProps, workerLib)) {
-      Map<String, String> config = new HashMap<>();
-      config.put("connector.class", "org.apache.kafka.connect.file.FileStreamSinkConnector");
-      config.put("topics", topic);
-      config.put("tasks.max", Integer.toString(tasks));
-      config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-      config.put("value.converter.schemas.enable", "true");
+      Map<String, String> config =
+          jsonConfig("org.apache.kafka.connect.file.FileStreamSinkConnector", topic, tasks);
       config.put("file", out.toString());
-      config.put("consumer.override.auto.offset.reset", "earliest");
       long start = System.nanoTime();
       worker.createConnector(name, config);
       long deadline = start + Duration.ofMinutes(30).toNanos();
@@ -168,6 +158,28 @@ public final class SinkRun {
       }
     }
     return n;
+  }
+
+  /** A sink connector reading JSON-with-schema from the start of {@code topic}. */
+  static Map<String, String> jsonConfig(String connectorClass, String topic, int tasks) {
+    Map<String, String> config = new HashMap<>();
+    config.put("connector.class", connectorClass);
+    config.put("topics", topic);
+    config.put("tasks.max", Integer.toString(tasks));
+    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("value.converter.schemas.enable", "true");
+    config.put("consumer.override.auto.offset.reset", "earliest");
+    return config;
+  }
+
+  /** Our sink into {@code table}, partitioned by the derived date and region. */
+  static Map<String, String> deltaConfig(String topic, int tasks, Path table) {
+    Map<String, String> config =
+        jsonConfig("io.github.deltaconnect.sink.DeltaSinkConnector", topic, tasks);
+    config.put("delta.table.location", table.toString());
+    config.put("delta.partition.fields", "partition_date,region");
+    config.put("delta.partition.derived", "partition_date=date(event_ts)");
+    return config;
   }
 
   /** Parquet files under the table that no table version references. */

@@ -134,6 +134,20 @@ public final class Worker implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * Why the connector's run is over without finishing (deadline passed, worker died, a task
+   * FAILED), or null while it is still going.
+   */
+  public String failure(String connector, long deadlineNanos) throws Exception {
+    String status = alive() ? status(connector) : "worker process died";
+    if (System.nanoTime() <= deadlineNanos && alive() && !status.contains("\"FAILED\"")) {
+      return null;
+    }
+    String failure = (System.nanoTime() > deadlineNanos ? "timed out; " : "") + status;
+    System.out.println(connector + " did not finish: " + failure + "; see " + log());
+    return failure;
+  }
+
   public String status(String name) throws Exception {
     return http.send(HttpRequest.newBuilder(uri("/connectors/" + name + "/status")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
