@@ -15,8 +15,9 @@ import org.apache.kafka.common.TopicPartition;
  * latency, CPU and memory per run, beside the limits no sink can beat (plain consume, consume with
  * JsonConverter decode, Parquet encode) measured in the same run on the same records.
  *
- * <p>{@code --quick} (default): 500k records; {@code --full}: 5M records. {@code --records N},
- * {@code --partitions N}, {@code --tasks 1,4} override.
+ * <p>{@code --quick} (default): 500k records, one task per sink, 20 s freshness runs; {@code --full}:
+ * 5M records, 1 and 4 tasks, 180 s freshness runs. {@code --records N}, {@code --partitions N},
+ * {@code --tasks 1,4} override.
  */
 public final class BenchmarkRunner {
 
@@ -26,7 +27,8 @@ public final class BenchmarkRunner {
         opts.containsKey("full") ? "5000000" : "500000"));
     int partitions = Integer.parseInt(opts.getOrDefault("partitions", "8"));
     List<Integer> taskCounts = new ArrayList<>();
-    for (String t : opts.getOrDefault("tasks", "1,4").split(",")) {
+    // --quick keeps to one task per sink so the whole suite stays within a few minutes.
+    for (String t : opts.getOrDefault("tasks", opts.containsKey("full") ? "1,4" : "1").split(",")) {
       taskCounts.add(Integer.parseInt(t.trim()));
     }
     records -= records % partitions;
@@ -179,7 +181,7 @@ public final class BenchmarkRunner {
   private static void freshness(Broker broker, Path work, boolean full, StringBuilder report)
       throws Exception {
     int rate = 2000;
-    int seconds = full ? 180 : 30;
+    int seconds = full ? 180 : 20;
     List<Long> intervals = full ? List.of(1_000L, 10_000L, 60_000L) : List.of(1_000L, 10_000L);
     report.append("\n### 4. Freshness: record sent → first committed table version holding it\n\n")
         .append(String.format(Locale.ROOT, "A producer at %,d records/s for %d s (first 5 s not"
