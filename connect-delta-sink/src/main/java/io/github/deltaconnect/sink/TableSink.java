@@ -3,7 +3,6 @@ package io.github.deltaconnect.sink;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.types.StructType;
 import io.github.deltaconnect.sink.buffer.FlushPolicy;
-import io.github.deltaconnect.sink.buffer.OffsetRange;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
 import io.github.deltaconnect.sink.buffer.SizeEstimator;
 import io.github.deltaconnect.sink.commit.BatchCommitter;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.github.deltaconnect.sink.commit.BatchCommitter;
 import io.github.deltaconnect.sink.commit.BatchCommitterTest;
 import io.github.deltaconnect.sink.commit.DeltaTable;

@@ -88,15 +88,6 @@ public class LocalFileSystem extends org.apache.hadoop.fs.LocalFileSystem {
     public boolean isValidName(String src) {
       return true;
     }
-
-    @Override
-    public FileStatus getFileLinkStatus(Path f) throws IOException {
-      return getFileStatus(f);
-    }
-
-    @Override
-    public boolean supportsSymlinks() {
-      return false;
-    }
+    // Link status and symlink support are delegated to Raw, which already answers them without forks.
   }
 }
