@@ -37,11 +37,15 @@ public class LocalFileSystem extends org.apache.hadoop.fs.LocalFileSystem {
     setVerifyChecksum(false);
   }
 
-  /** Points Hadoop's FileSystem and FileContext (used for the Delta log) at this class. */
+  /**
+   * Points Hadoop's FileSystem and FileContext at this class, and Kernel's log store for
+   * {@code file:} at {@link LocalLogStore} (the default one can lose a commit to a racing writer).
+   */
   public static void install(Configuration conf) {
     conf.set("fs.file.impl", LocalFileSystem.class.getName());
     conf.setBoolean("fs.file.impl.disable.cache", true);
     conf.set("fs.AbstractFileSystem.file.impl", Context.class.getName());
+    conf.set("io.delta.kernel.logStore.file.impl", LocalLogStore.class.getName());
   }
 
   /** The raw filesystem underneath, with the forks replaced. */

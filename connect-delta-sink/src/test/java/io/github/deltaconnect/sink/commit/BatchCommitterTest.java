@@ -104,6 +104,50 @@ public class BatchCommitterTest {
     assertEquals(reader.dataFiles().size(), countParquet(), "the zombie's files were deleted");
   }
 
+  @Test
+  void tasksCommittingToOneLocalTableAtTheSameTimeLoseNoBatch() throws Exception {
+    int tasks = 4;
+    int batches = 12;
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(tasks);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(tasks);
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < tasks; t++) {
+        int task = t;
+        // Each task its own engine, as in a worker: they share nothing but the table directory.
+        BatchCommitter committer = new BatchCommitter(table(), new OffsetDomain("c"), task, 50, 10,
+            false, FaultPoint.parse(""));
+        done.add(pool.submit(() -> {
+          for (int b = 0; b < batches; b++) {
+            RecordBuffer buffer = new RecordBuffer();
+            for (int i = 0; i < 5; i++) {
+              long offset = b * 5L + i;
+              buffer.add(new TopicPartition("t", task), offset, List.of("eu"),
+                  new Object[] {task + "-" + offset, offset, "eu"}, 64, 0);
+            }
+            together.await(); // all tasks race for the same table version
+            assertInstanceOf(BatchCommitter.Committed.class,
+                committer.commit(buffer, SCHEMA, List.of("region")));
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    TableReader reader = new TableReader(table().location());
+    List<Object> ids = reader.rows().stream().map(r -> r.get("id")).toList();
+    assertEquals(tasks * batches * 5, new HashSet<>(ids).size(), "every committed row: " + ids);
+    assertEquals(ids.size(), new HashSet<>(ids).size(), "no row twice");
+    for (int t = 0; t < tasks; t++) {
+      assertEquals(java.util.Optional.of(OffsetDomain.encode(batches * 5L - 1, "c", t)),
+          reader.domain(new OffsetDomain("c").name(new TopicPartition("t", t))));
+    }
+  }
+
   long countParquet() {
     try (var files = java.nio.file.Files.walk(dir.resolve("t"))) {
       return files.filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log"))
