@@ -220,6 +220,10 @@ public final class RowConverter {
           return v;
         }
       } else if (type instanceof TimestampType) {
+        if (v instanceof Long micros && schema != null
+            && SchemaMapping.TIMESTAMP_MICROS.equals(schema.name())) {
+          return micros;
+        }
         return Math.multiplyExact(epochMillis(v, path), 1000L);
       } else if (type instanceof DateType) {
         if (v instanceof CharSequence s) {
@@ -284,11 +288,22 @@ public final class RowConverter {
     if (source == null) {
       return null;
     }
-    long millis = epochMillis(source, d.sourceField());
+    long millis = source instanceof Long micros && isMicros(value, d.sourceField())
+        ? Math.floorDiv(micros, 1000L) : epochMillis(source, d.sourceField());
     ZonedDateTime t = Instant.ofEpochMilli(millis).atZone(d.zone());
     return d.function() == PartitionSpec.DerivedFunction.DATE
         ? (Object) Math.toIntExact(t.toLocalDate().toEpochDay())
         : (Object) t.getHour();
+  }
+
+  /** Whether the field at a dotted path of a Struct is declared as microseconds since the epoch. */
+  private static boolean isMicros(Object value, String dottedPath) {
+    Schema schema = value instanceof Struct s ? s.schema() : null;
+    for (String part : dottedPath.split("\\.")) {
+      Field f = schema == null || schema.type() != Schema.Type.STRUCT ? null : schema.field(part);
+      schema = f == null ? null : f.schema();
+    }
+    return schema != null && SchemaMapping.TIMESTAMP_MICROS.equals(schema.name());
   }
 
   /** Reads a possibly dotted field path from a Struct or Map value; missing means null. */

@@ -39,6 +39,12 @@ public final class SchemaMapping {
 
   /** Connect's Decimal carries no precision; converters that know it set this parameter. */
   static final String DECIMAL_PRECISION_PARAM = "connect.decimal.precision";
+  /**
+   * An INT64 of microseconds since the epoch (the contract converter's mapping of Avro
+   * {@code timestamp-micros}): a Delta TIMESTAMP without losing the micros Connect's millisecond
+   * Timestamp would drop.
+   */
+  public static final String TIMESTAMP_MICROS = "io.github.deltaconnect.TimestampMicros";
   static final int MAX_DECIMAL_PRECISION = 38;
 
   private SchemaMapping() {}
@@ -98,7 +104,8 @@ public final class SchemaMapping {
     if (Date.LOGICAL_NAME.equals(logical)) {
       return DateType.DATE;
     }
-    if (Timestamp.LOGICAL_NAME.equals(logical)) {
+    if (Timestamp.LOGICAL_NAME.equals(logical)
+        || (TIMESTAMP_MICROS.equals(logical) && schema.type() == Schema.Type.INT64)) {
       return TimestampType.TIMESTAMP;
     }
     if (Time.LOGICAL_NAME.equals(logical)) {

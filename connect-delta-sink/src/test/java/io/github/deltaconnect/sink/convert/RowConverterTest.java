@@ -151,4 +151,19 @@ public class RowConverterTest {
     DataException e = assertThrows(DataException.class, () -> SchemaMapping.tableSchema(ALL, spec, false));
     assertTrue(e.getMessage().contains("'missing'"));
   }
+
+  @Test
+  void microsecondTimestampsKeepTheirMicrosAndPartitionByTheirDay() {
+    Schema micros = SchemaBuilder.int64().name(SchemaMapping.TIMESTAMP_MICROS).build();
+    Schema schema = SchemaBuilder.struct().name("M").field("at", micros).build();
+    PartitionSpec spec = PartitionSpec.parse(List.of("day"), List.of("day=date(at)"),
+        ZoneId.of("UTC"));
+    StructType t = SchemaMapping.tableSchema(schema, spec, false);
+    assertEquals(TimestampType.TIMESTAMP, t.get("at").getDataType());
+    long at = 1_764_287_999_999_999L; // 2025-11-27T23:59:59.999999Z
+    Object[] row = new RowConverter(t, spec, false)
+        .convert(new SinkRecord("t", 0, null, null, schema, new Struct(schema).put("at", at), 1));
+    assertEquals(at, row[t.indexOf("at")], "micros kept, not truncated to millis");
+    assertEquals((int) java.time.LocalDate.of(2025, 11, 27).toEpochDay(), row[t.indexOf("day")]);
+  }
 }
