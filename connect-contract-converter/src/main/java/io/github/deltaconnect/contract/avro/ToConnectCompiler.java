@@ -152,11 +152,13 @@ final class ToConnectCompiler {
 
   /**
    * The field schema carrying the Avro field's default, for values Connect can hold as a schema
-   * default (not structs, arrays or maps); otherwise the shared schema unchanged.
+   * default (not structs, arrays or maps); otherwise the shared schema unchanged. Optional fields
+   * get none: Connect's {@code Struct.get} returns the schema default for a null value, so a real
+   * null in the data would read as the default.
    */
   private static Schema withDefault(Compiled child, org.apache.avro.Schema.Field field) {
     Schema schema = child.schema();
-    if (!field.hasDefaultValue() || schema.type() == Schema.Type.STRUCT
+    if (!field.hasDefaultValue() || schema.isOptional() || schema.type() == Schema.Type.STRUCT
         || schema.type() == Schema.Type.ARRAY || schema.type() == Schema.Type.MAP) {
       return schema;
     }

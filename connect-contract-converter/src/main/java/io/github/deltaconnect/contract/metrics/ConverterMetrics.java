@@ -1,0 +1,162 @@
+package io.github.deltaconnect.contract.metrics;
+
+import io.github.deltaconnect.contract.errors.Reason;
+import io.github.deltaconnect.contract.registry.CachingSchemaRegistry;
+import java.util.Optional;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counters of one converter instance, exposed over JMX as
+ * {@code io.github.deltaconnect:type=contract-converter,role=<key|value>,instance=<n>}. Connect
+ * tells a converter neither its connector nor its task, so instances are told apart by a number.
+ */
+public final class ConverterMetrics implements ConverterMetricsMBean {
+  private static final Logger LOG = LoggerFactory.getLogger(ConverterMetrics.class);
+
+  private final LongAdder accepted = new LongAdder();
+  private final AtomicLongArray rejected = new AtomicLongArray(Reason.values().length);
+  private final LongAdder schemaIds = new LongAdder();
+  private final Optional<CachingSchemaRegistry> registry;
+  private ObjectName name;
+
+  /** {@code registry}: where cache and latency figures come from (none without a registry). */
+  public ConverterMetrics(Optional<CachingSchemaRegistry> registry) {
+    this.registry = registry;
+  }
+
+  public void accepted() {
+    accepted.increment();
+  }
+
+  public void rejected(Reason reason) {
+    rejected.incrementAndGet(reason.ordinal());
+  }
+
+  public void newSchemaId() {
+    schemaIds.increment();
+  }
+
+  public void register(boolean isKey) {
+    try {
+      var server = ManagementFactory.getPlatformMBeanServer();
+      String role = isKey ? "key" : "value";
+      for (int n = 0; n < 10_000; n++) {
+        ObjectName candidate = new ObjectName(
+            "io.github.deltaconnect:type=contract-converter,role=" + role + ",instance=" + n);
+        if (!server.isRegistered(candidate)) {
+          server.registerMBean(this, candidate);
+          name = candidate;
+          return;
+        }
+      }
+    } catch (Exception e) {
+      // Another instance took the name between the check and the registration, or no JMX.
+      LOG.warn("Could not register the contract converter's JMX metrics: {}", e.toString());
+    }
+  }
+
+  public void unregister() {
+    if (name == null) {
+      return;
+    }
+    try {
+      ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+    } catch (Exception e) {
+      LOG.debug("Could not unregister {}", name, e);
+    }
+    name = null;
+  }
+
+  @Override
+  public long getAcceptedRecords() {
+    return accepted.sum();
+  }
+
+  @Override
+  public long getRejectedRecords() {
+    long sum = 0;
+    for (int i = 0; i < rejected.length(); i++) {
+      sum += rejected.get(i);
+    }
+    return sum;
+  }
+
+  @Override
+  public long getRejectedNotWireFormat() {
+    return rejected.get(Reason.NOT_WIRE_FORMAT.ordinal());
+  }
+
+  @Override
+  public long getRejectedUnknownSchemaId() {
+    return rejected.get(Reason.UNKNOWN_SCHEMA_ID.ordinal());
+  }
+
+  @Override
+  public long getRejectedNotRegistered() {
+    return rejected.get(Reason.NOT_REGISTERED.ordinal());
+  }
+
+  @Override
+  public long getRejectedIncompatible() {
+    return rejected.get(Reason.INCOMPATIBLE.ordinal());
+  }
+
+  @Override
+  public long getRejectedUnsupportedSchema() {
+    return rejected.get(Reason.UNSUPPORTED_SCHEMA.ordinal());
+  }
+
+  @Override
+  public long getRejectedCorrupt() {
+    return rejected.get(Reason.CORRUPT.ordinal());
+  }
+
+  @Override
+  public long getRejectedRuleFailed() {
+    return rejected.get(Reason.RULE_FAILED.ordinal());
+  }
+
+  @Override
+  public long getSchemaIdsSeen() {
+    return schemaIds.sum();
+  }
+
+  @Override
+  public long getRegistryCacheHits() {
+    return registry.map(CachingSchemaRegistry::hits).orElse(0L);
+  }
+
+  @Override
+  public long getRegistryCacheMisses() {
+    return registry.map(CachingSchemaRegistry::misses).orElse(0L);
+  }
+
+  @Override
+  public double getRegistryCacheHitRate() {
+    long hits = getRegistryCacheHits();
+    long total = hits + getRegistryCacheMisses();
+    return total == 0 ? 1.0 : (double) hits / total;
+  }
+
+  @Override
+  public long getRegistryRequests() {
+    return registry.map(CachingSchemaRegistry::requests).orElse(0L);
+  }
+
+  @Override
+  public double getRegistryLatencyAvgMs() {
+    long requests = getRegistryRequests();
+    return requests == 0 ? 0
+        : registry.get().totalLatencyNanos() / 1e6 / requests;
+  }
+
+  @Override
+  public double getRegistryLatencyLastMs() {
+    return registry.map(r -> r.lastLatencyNanos() / 1e6).orElse(0.0);
+  }
+}

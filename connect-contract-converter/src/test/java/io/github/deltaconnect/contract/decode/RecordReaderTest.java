@@ -1,0 +1,209 @@
+package io.github.deltaconnect.contract.decode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.deltaconnect.contract.avro.AvroData;
+import io.github.deltaconnect.contract.config.ContractConverterConfig;
+import io.github.deltaconnect.contract.contract.Contracts;
+import io.github.deltaconnect.contract.errors.ContractViolation;
+import io.github.deltaconnect.contract.errors.Reason;
+import io.github.deltaconnect.contract.errors.RegistryFailure;
+import io.github.deltaconnect.contract.metrics.ConverterMetrics;
+import io.github.deltaconnect.contract.testing.InMemoryRegistry;
+import io.github.deltaconnect.contract.testing.Wire;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.Struct;
+import org.junit.jupiter.api.Test;
+
+class RecordReaderTest {
+  static final String TOPIC = "orders";
+  static final String SUBJECT = "orders-value";
+  static final String V1 = "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"shop\",\"fields\":["
+      + "{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"qty\",\"type\":\"int\"}]}";
+  static final String V2 = V1.replace("\"int\"}]}",
+      "\"int\"},{\"name\":\"channel\",\"type\":[\"null\",\"string\"],\"default\":null}]}");
+  static final String V3_BAD = V2.replace("\"qty\",\"type\":\"int\"", "\"qty\",\"type\":\"string\"");
+  static final String OTHER = "{\"type\":\"record\",\"name\":\"Refund\",\"namespace\":\"shop\","
+      + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"}]}";
+
+  final InMemoryRegistry registry = new InMemoryRegistry();
+  final AtomicLong clock = new AtomicLong();
+  final ConverterMetrics metrics = new ConverterMetrics(Optional.empty());
+
+  RecordReader reader(Map<String, String> extra) {
+    Map<String, String> props = new HashMap<>();
+    props.put(ContractConverterConfig.REGISTRY_URL, "http://unused:1");
+    props.putAll(extra);
+    ContractConverterConfig config = new ContractConverterConfig(props);
+    Optional<io.github.deltaconnect.contract.registry.SchemaRegistry> reg =
+        config.registryUrls().isEmpty() ? Optional.empty() : Optional.of(registry);
+    Contracts contracts = new Contracts(config, reg, clock::get);
+    return new RecordReader(config, false, reg, contracts, metrics, clock::get,
+        AvroData::toConnect);
+  }
+
+  static GenericRecord order(String schema, String id, Object qty, String channel) {
+    GenericRecord r = new GenericData.Record(new Schema.Parser().parse(schema));
+    r.put("id", id);
+    r.put("qty", qty);
+    if (r.getSchema().getField("channel") != null) {
+      r.put("channel", channel);
+    }
+    return r;
+  }
+
+  static byte[] wire(int id, String schema, GenericRecord record) {
+    return Wire.encode(id, new Schema.Parser().parse(schema), record);
+  }
+
+  @Test
+  void olderAndNewerRegisteredWritersAreProjectedOntoThePinnedContract() {
+    int v1 = registry.register(SUBJECT, V1);
+    int v2 = registry.register(SUBJECT, V2);
+    RecordReader reader = reader(Map.of(ContractConverterConfig.CONTRACT_VERSION, "1"));
+
+    SchemaAndValue a = reader.read(TOPIC, wire(v1, V1, order(V1, "a", 1, null)));
+    SchemaAndValue b = reader.read(TOPIC, wire(v2, V2, order(V2, "b", 2, "web")));
+
+    assertSame(a.schema(), b.schema(), "one Connect schema per contract version");
+    assertEquals("shop.Order", a.schema().name());
+    assertEquals(2, a.schema().fields().size(), "v2's extra field is dropped");
+    assertEquals("b", ((Struct) b.value()).getString("id"));
+    assertEquals(2, ((Struct) b.value()).getInt32("qty"));
+    assertEquals(2, metrics.getAcceptedRecords());
+  }
+
+  @Test
+  void theLatestContractFillsDefaultsForOlderWritersAndIsReReadOnItsInterval() {
+    int v1 = registry.register(SUBJECT, V1);
+    RecordReader reader = reader(Map.of(ContractConverterConfig.CONTRACT_REFRESH_MS, "60000"));
+    SchemaAndValue before = reader.read(TOPIC, wire(v1, V1, order(V1, "a", 1, null)));
+    assertEquals(2, before.schema().fields().size());
+
+    int v2 = registry.register(SUBJECT, V2);
+    SchemaAndValue stillV1 = reader.read(TOPIC, wire(v1, V1, order(V1, "b", 2, null)));
+    assertEquals(2, stillV1.schema().fields().size(), "not re-read before the interval");
+
+    clock.addAndGet(TimeUnit.SECONDS.toNanos(61));
+    SchemaAndValue after = reader.read(TOPIC, wire(v1, V1, order(V1, "c", 3, null)));
+    assertEquals(3, after.schema().fields().size(), "now projected onto v2");
+    assertNull(((Struct) after.value()).get("channel"), "the default fills the missing field");
+    SchemaAndValue v2Row = reader.read(TOPIC, wire(v2, V2, order(V2, "d", 4, "app")));
+    assertEquals("app", ((Struct) v2Row.value()).get("channel"));
+  }
+
+  @Test
+  void eachKindOfBadRecordIsRefusedWithItsReason() {
+    int v1 = registry.register(SUBJECT, V1);
+    registry.register(SUBJECT, V2);
+    registry.setCompatibility(SUBJECT, "NONE");
+    int v3 = registry.register(SUBJECT, V3_BAD); // only registrable because the level was NONE
+    registry.setCompatibility(SUBJECT, "BACKWARD");
+    int elsewhere = registry.register("refunds-value", OTHER);
+    RecordReader reader = reader(Map.of(ContractConverterConfig.CONTRACT_VERSION, "2"));
+    byte[] good = wire(v1, V1, order(V1, "a", 1, null));
+
+    assertRefused(Reason.NOT_WIRE_FORMAT, "first byte is 0x7b", reader, "{\"id\":1}".getBytes());
+    assertRefused(Reason.NOT_WIRE_FORMAT, "shorter than the 5-byte", reader, new byte[] {0, 1});
+    assertRefused(Reason.UNKNOWN_SCHEMA_ID, "schema id 999 is not in the Schema Registry", reader,
+        wire(999, V1, order(V1, "x", 1, null)));
+    assertRefused(Reason.NOT_REGISTERED, "is not registered under subject 'orders-value'", reader,
+        wire(elsewhere, OTHER, refund()));
+    assertRefused(Reason.INCOMPATIBLE, "field 'qty': TYPE_MISMATCH", reader,
+        wire(v3, V3_BAD, order(V3_BAD, "y", "many", null)));
+    assertRefused(Reason.CORRUPT, "does not decode", reader, Arrays.copyOf(good, good.length - 2));
+    byte[] trailing = Arrays.copyOf(good, good.length + 3);
+    assertRefused(Reason.CORRUPT, "bytes are left after the record", reader, trailing);
+
+    assertEquals(7, metrics.getRejectedRecords());
+    assertEquals(2, metrics.getRejectedNotWireFormat());
+    assertEquals(1, metrics.getRejectedIncompatible());
+    assertEquals(2, metrics.getRejectedCorrupt());
+    assertEquals("a", ((Struct) reader.read(TOPIC, good).value()).getString("id"),
+        "good records still pass after bad ones");
+  }
+
+  @Test
+  void aRefusedSchemaIdIsDecidedOnceNotPerRecord() {
+    int elsewhere = registry.register("refunds-value", OTHER);
+    registry.register(SUBJECT, V1);
+    RecordReader reader = reader(Map.of());
+    byte[] bad = wire(elsewhere, OTHER, refund());
+    assertRefused(Reason.NOT_REGISTERED, "", reader, bad);
+    int calls = registry.calls;
+    for (int i = 0; i < 100; i++) {
+      assertRefused(Reason.NOT_REGISTERED, "", reader, bad);
+    }
+    assertEquals(calls, registry.calls, "no registry call per refused record");
+  }
+
+  @Test
+  void anUnreachableRegistryFailsTheTaskInsteadOfRefusingRecords() {
+    int v1 = registry.register(SUBJECT, V1);
+    RecordReader reader = reader(Map.of());
+    registry.setDown(true);
+    RegistryFailure failure = assertThrows(RegistryFailure.class,
+        () -> reader.read(TOPIC, wire(v1, V1, order(V1, "a", 1, null))));
+    assertTrue(failure.getMessage().contains("restart it once the registry is reachable"),
+        failure.getMessage());
+    assertEquals(0, metrics.getRejectedRecords(), "nothing counted as bad data");
+  }
+
+  @Test
+  void withRecordNameStrategyEachRecordTypeHasItsOwnContract() {
+    int order = registry.register("shop.Order", V1);
+    int refund = registry.register("shop.Refund", OTHER);
+    RecordReader reader = reader(Map.of(ContractConverterConfig.SUBJECT_NAME_STRATEGY,
+        "io.confluent.kafka.serializers.subject.RecordNameStrategy"));
+    assertEquals("shop.Order", reader.read(TOPIC, wire(order, V1, order(V1, "a", 1, null)))
+        .schema().name());
+    assertEquals("shop.Refund", reader.read(TOPIC, wire(refund, OTHER, refund())).schema().name());
+  }
+
+  @Test
+  void aTombstoneConvertsToNull() {
+    assertEquals(SchemaAndValue.NULL, reader(Map.of()).read(TOPIC, null));
+  }
+
+  @Test
+  void withoutARegistryRecordsAreReadWithTheLocalContract() {
+    RecordReader reader = reader(Map.of(ContractConverterConfig.REGISTRY_URL, "",
+        ContractConverterConfig.CONTRACT_SCHEMA, V1));
+    SchemaAndValue v = reader.read(TOPIC, wire(7, V1, order(V1, "a", 5, null)));
+    assertEquals(5, ((Struct) v.value()).getInt32("qty"));
+    assertRefused(Reason.CORRUPT, "does not decode", reader, new byte[] {0, 0, 0, 0, 7, 2});
+  }
+
+  @Test
+  void aMissingRegistryUrlWithoutALocalContractIsAConfigError() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> reader(Map.of(ContractConverterConfig.REGISTRY_URL, "")));
+    assertTrue(e.getMessage().contains(ContractConverterConfig.REGISTRY_URL), e.getMessage());
+  }
+
+  static GenericRecord refund() {
+    GenericRecord r = new GenericData.Record(new Schema.Parser().parse(OTHER));
+    r.put("id", "r1");
+    return r;
+  }
+
+  static void assertRefused(Reason reason, String text, RecordReader reader, byte[] payload) {
+    ContractViolation v = assertThrows(ContractViolation.class, () -> reader.read(TOPIC, payload));
+    assertEquals(reason, v.reason(), v.getMessage());
+    assertTrue(v.getMessage().contains(text), v.getMessage());
+  }
+}
