@@ -78,7 +78,7 @@ class PluginPackagingIT {
 
   @Test
   void theConfigExamplesValidateThroughTheRestApi() {
-    for (String example : List.of("local-fs.json", "s3.json")) {
+    for (String example : List.of("local-fs.json", "s3.json", "contract-avro.json")) {
       Map<String, String> config = ConfigExamples.load(example);
       config.put("name", "validate-" + example);
       ConfigInfos infos = connect.validateConnectorConfig(ConnectHarness.CONNECTOR_CLASS, config);
@@ -102,6 +102,20 @@ class PluginPackagingIT {
     config.put("delta.flush.size", "10");
     errors = errors(connect.validateConnectorConfig(ConnectHarness.CONNECTOR_CLASS, config));
     assertTrue(errors.get("delta.partition.derived").get(0).contains("weekday"), errors.toString());
+  }
+
+  @Test
+  void invalidConverterSettingsFailValidationNamingTheProperty() {
+    Map<String, String> config = ConfigExamples.load("contract-avro.json");
+    config.put("name", "invalid-contract");
+    config.put("value.converter.contract.version", "newest");
+    config.put("value.converter.subject.name.strategy", "ByColour");
+    Map<String, List<String>> errors =
+        errors(connect.validateConnectorConfig(ConnectHarness.CONNECTOR_CLASS, config));
+    assertTrue(errors.get("value.converter.contract.version").get(0)
+        .contains("'latest' or a version number"), errors.toString());
+    assertTrue(errors.get("value.converter.subject.name.strategy").get(0).contains("ByColour"),
+        errors.toString());
   }
 
   /** Tags are a set: the Hub plugin writes them in its own order. */

@@ -36,6 +36,21 @@ final class Tables {
     }, connector + " never stored offset " + last + " for every partition of " + topic);
   }
 
+  /** Waits until the table stores, for each partition p of the topic, offset {@code last[p]}. */
+  static void awaitStoredOffsetsPerPartition(Path table, String connector, String topic,
+      long... last) throws Exception {
+    Waits.until(java.time.Duration.ofMinutes(3), () -> {
+      TableReader reader = new TableReader(uri(table));
+      for (int p = 0; p < last.length; p++) {
+        String json = reader.domain("kafka.offsets." + connector + "." + topic + "." + p).orElse(null);
+        if (json == null || !json.contains("\"offset\":" + last[p] + ",")) {
+          return null;
+        }
+      }
+      return Boolean.TRUE;
+    }, connector + " never stored offsets " + java.util.Arrays.toString(last) + " for " + topic);
+  }
+
   static void awaitStoredOffsets(Path table, String connector, String topic, int partitions,
       long last) throws Exception {
     awaitStoredOffsets(() -> new TableReader(uri(table)), connector, topic, partitions, last);

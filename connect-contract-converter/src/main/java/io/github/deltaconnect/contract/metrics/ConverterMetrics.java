@@ -42,21 +42,21 @@ public final class ConverterMetrics implements ConverterMetricsMBean {
   }
 
   public void register(boolean isKey) {
-    try {
-      var server = ManagementFactory.getPlatformMBeanServer();
-      String role = isKey ? "key" : "value";
-      for (int n = 0; n < 10_000; n++) {
+    var server = ManagementFactory.getPlatformMBeanServer();
+    String role = isKey ? "key" : "value";
+    for (int n = 0; n < 10_000; n++) {
+      try {
         ObjectName candidate = new ObjectName(
             "io.github.deltaconnect:type=contract-converter,role=" + role + ",instance=" + n);
-        if (!server.isRegistered(candidate)) {
-          server.registerMBean(this, candidate);
-          name = candidate;
-          return;
-        }
+        server.registerMBean(this, candidate);
+        name = candidate;
+        return;
+      } catch (javax.management.InstanceAlreadyExistsException taken) {
+        // another converter instance (another task) has this number: try the next
+      } catch (Exception e) {
+        LOG.warn("Could not register the contract converter's JMX metrics: {}", e.toString());
+        return;
       }
-    } catch (Exception e) {
-      // Another instance took the name between the check and the registration, or no JMX.
-      LOG.warn("Could not register the contract converter's JMX metrics: {}", e.toString());
     }
   }
 

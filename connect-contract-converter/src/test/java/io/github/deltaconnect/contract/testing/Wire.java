@@ -1,6 +1,5 @@
 package io.github.deltaconnect.contract.testing;
 
-import io.github.deltaconnect.contract.wire.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,15 +8,18 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 
-/** Writes records the way Confluent's Avro serializer does: magic byte, schema id, Avro binary. */
+/**
+ * Writes records the way Confluent's Avro serializer does: magic byte, schema id, Avro binary.
+ * Written independently of the converter's own WireFormat (and usable where the converter is not
+ * on the classpath, as in the end-to-end tests, where it lives in the plugin).
+ */
 public final class Wire {
   private Wire() {}
 
   public static byte[] encode(int schemaId, Schema schema, Object datum) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] header = new byte[WireFormat.HEADER_BYTES];
-    WireFormat.writeHeader(schemaId, header);
-    out.writeBytes(header);
+    out.write(0);
+    out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(schemaId).array());
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
     try {
       new GenericDatumWriter<Object>(schema).write(datum, encoder);

@@ -1,0 +1,225 @@
+package io.github.deltaconnect.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.deltaconnect.contract.testing.ApicurioRegistry;
+import io.github.deltaconnect.sink.testing.TableReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract converter in front of the Delta sink, against a real Schema Registry (Apicurio, in a
+ * child JVM): registered, compatible writers land in the table under the contract schema; every
+ * other record lands in the dead-letter topic with its reason; table + DLQ == produced.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ContractIT {
+  static final String TOPIC = "contract-events";
+  static final String SUBJECT = TOPIC + "-value";
+  static final String V1 = "{\"type\":\"record\",\"name\":\"Event\",\"namespace\":\"shop\",\"fields\":["
+      + "{\"name\":\"event_id\",\"type\":\"string\"},"
+      + "{\"name\":\"source_system\",\"type\":\"string\"},"
+      + "{\"name\":\"region\",\"type\":[\"null\",\"string\"],\"default\":null},"
+      + "{\"name\":\"event_ts\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},"
+      + "{\"name\":\"amount\",\"type\":\"double\"}]}";
+  /** v1 + an optional field: compatible. */
+  static final String V2 = V1.replace("\"double\"}]}",
+      "\"double\"},{\"name\":\"channel\",\"type\":[\"null\",\"string\"],\"default\":null}]}");
+  /** amount becomes a string: incompatible with the contract in both directions. */
+  static final String V3 = V2.replace("\"amount\",\"type\":\"double\"", "\"amount\",\"type\":\"string\"");
+  static final String STRANGER = "{\"type\":\"record\",\"name\":\"Stranger\",\"fields\":["
+      + "{\"name\":\"event_id\",\"type\":\"string\"}]}";
+  static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+
+  @TempDir
+  Path tmp;
+  ApicurioRegistry registry;
+  EmbeddedConnectCluster connect;
+
+  @BeforeAll
+  void start() throws Exception {
+    registry = new ApicurioRegistry();
+    registry.start();
+    connect = ConnectHarness.start("contracts", 1);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (connect != null) {
+      connect.stop();
+    }
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  @Test
+  void onlyRegisteredCompatibleRecordsLandAndEveryOtherRecordReachesTheDlqWithItsReason()
+      throws Exception {
+    registry.setCompatibility(SUBJECT, "BACKWARD");
+    int v1 = registry.register(SUBJECT, V1);
+    int v2 = registry.register(SUBJECT, V2);
+    registry.setCompatibility(SUBJECT, "NONE"); // a producer forces a breaking change through
+    int v3 = registry.register(SUBJECT, V3);
+    registry.setCompatibility(SUBJECT, "BACKWARD");
+    int stranger = registry.register("somebody-else-value", STRANGER);
+
+    Schema s1 = parse(V1);
+    Schema s2 = parse(V2);
+    Schema s3 = parse(V3);
+    List<String> good = new ArrayList<>();
+    Map<String, Integer> badByReason = new TreeMap<>();
+    connect.kafka().createTopic(TOPIC, 2);
+    connect.kafka().createTopic(TOPIC + "-dlq", 1);
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      for (int i = 0; i < 300; i++) {
+        String id = "evt-" + i;
+        int partition = i % 2;
+        byte[] value;
+        switch (i % 10) {
+          case 0, 1, 2, 3 -> value = io.github.deltaconnect.contract.testing.Wire.encode(v1, s1,
+              event(s1, id, i, null));
+          case 4, 5, 6, 7 -> value = io.github.deltaconnect.contract.testing.Wire.encode(v2, s2,
+              event(s2, id, i, "web"));
+          case 8 -> {
+            String reason = new String[] {"INCOMPATIBLE", "UNKNOWN_SCHEMA_ID", "NOT_REGISTERED",
+                "NOT_WIRE_FORMAT", "CORRUPT"}[(i / 10) % 5];
+            value = bad(reason, v1, v3, stranger, s1, s3, id, i);
+            badByReason.merge(reason, 1, Integer::sum);
+            id = null;
+          }
+          default -> value = io.github.deltaconnect.contract.testing.Wire.encode(v2, s2,
+              event(s2, id, i, null));
+        }
+        if (id != null) {
+          good.add(id);
+        }
+        producer.send(new ProducerRecord<>(TOPIC, partition, "k" + i, value));
+      }
+      producer.flush();
+    }
+
+    Path table = tmp.resolve("contracted");
+    Map<String, String> config = ConnectHarness.sinkConfig(TOPIC, table, TOPIC + "-dlq");
+    config.put("value.converter", "io.github.deltaconnect.contract.ContractConverter");
+    config.remove("value.converter.schemas.enable");
+    config.put("value.converter.schema.registry.url", registry.ccompatUrl());
+    config.put("value.converter.contract.version", "2");
+    config.put("delta.partition.fields", "partition_date");
+    config.put("delta.flush.size", "100");
+    connect.configureConnector("contract-sink", config);
+
+    int badCount = badByReason.values().stream().mapToInt(Integer::intValue).sum();
+    ConsumerRecords<byte[], byte[]> dlq = connect.kafka().consume(badCount, 120_000, TOPIC + "-dlq");
+    // The last record of partition 0 (i = 298) is a bad one: it never reaches the sink, so the
+    // table's offset for partition 0 ends at the last good record (i = 296, offset 148).
+    Tables.awaitStoredOffsetsPerPartition(table, "contract-sink", TOPIC, 148, 149);
+
+    Map<String, Integer> dlqByReason = new TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : dlq) {
+      Header message = r.headers().lastHeader("__connect.errors.exception.message");
+      Header cls = r.headers().lastHeader("__connect.errors.exception.class.name");
+      String text = new String(message.value(), StandardCharsets.UTF_8);
+      assertEquals("io.github.deltaconnect.contract.errors.ContractViolation",
+          new String(cls.value(), StandardCharsets.UTF_8), text);
+      assertTrue(text.startsWith("["), text);
+      dlqByReason.merge(text.substring(1, text.indexOf(']')), 1, Integer::sum);
+    }
+    assertEquals(badByReason, dlqByReason, "each bad record in the DLQ, with its reason");
+
+    List<Map<String, Object>> rows = new TableReader(Tables.uri(table)).rows();
+    assertEquals(good.size(), rows.size(), "table rows + DLQ == produced");
+    Map<String, Map<String, Object>> byId = new HashMap<>();
+    rows.forEach(r -> byId.put((String) r.get("event_id"), r));
+    assertEquals(new java.util.TreeSet<>(good), new java.util.TreeSet<>(byId.keySet()));
+    for (String id : good) {
+      int i = Integer.parseInt(id.substring(4));
+      Map<String, Object> row = byId.get(id);
+      assertEquals(i * 0.25, (Double) row.get("amount"), 1e-9, row.toString());
+      assertEquals((T0 + i * 1000L) * 1000, row.get("event_ts"), row.toString());
+      if (i % 10 >= 4 && i % 10 <= 7) {
+        assertEquals("web", row.get("channel"), row.toString());
+      } else {
+        assertNull(row.get("channel"), "v1 rows get the contract's default: " + row);
+      }
+    }
+    connect.deleteConnector("contract-sink");
+  }
+
+  static byte[] bad(String reason, int v1, int v3, int stranger, Schema s1, Schema s3, String id,
+      int i) {
+    return switch (reason) {
+      case "INCOMPATIBLE" -> {
+        GenericRecord r = new GenericData.Record(s3);
+        r.put("event_id", id);
+        r.put("source_system", "pos");
+        r.put("event_ts", T0);
+        r.put("amount", "lots");
+        yield io.github.deltaconnect.contract.testing.Wire.encode(v3, s3, r);
+      }
+      case "UNKNOWN_SCHEMA_ID" -> io.github.deltaconnect.contract.testing.Wire.encode(987_654, s1,
+          event(s1, id, i, null));
+      case "NOT_REGISTERED" -> {
+        Schema s = parse(STRANGER);
+        GenericRecord r = new GenericData.Record(s);
+        r.put("event_id", id);
+        yield io.github.deltaconnect.contract.testing.Wire.encode(stranger, s, r);
+      }
+      case "NOT_WIRE_FORMAT" -> ("{\"event_id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
+      default -> {
+        byte[] whole = io.github.deltaconnect.contract.testing.Wire.encode(v1, s1,
+            event(s1, id, i, null));
+        yield Arrays.copyOf(whole, whole.length - 4); // truncated in flight
+      }
+    };
+  }
+
+  static GenericRecord event(Schema schema, String id, int i, String channel) {
+    GenericRecord r = new GenericData.Record(schema);
+    r.put("event_id", id);
+    r.put("source_system", "pos");
+    r.put("region", i % 3 == 0 ? null : "eu");
+    r.put("event_ts", T0 + i * 1000L);
+    r.put("amount", i * 0.25);
+    if (schema.getField("channel") != null) {
+      r.put("channel", channel);
+    }
+    return r;
+  }
+
+  static Schema parse(String s) {
+    return new Schema.Parser().parse(s);
+  }
+
+  KafkaProducer<String, byte[]> producer() {
+    return new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.kafka().bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all"),
+        new StringSerializer(), new ByteArraySerializer());
+  }
+}
