@@ -171,6 +171,44 @@ class ContractIT {
     connect.deleteConnector("contract-sink");
   }
 
+  @Test
+  void anUnreachableRegistryFailsTheTaskAndSendsNothingToTheDlq() throws Exception {
+    String topic = "contract-outage";
+    connect.kafka().createTopic(topic, 1);
+    connect.kafka().createTopic(topic + "-dlq", 1);
+    Schema s1 = parse(V1);
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      for (int i = 0; i < 10; i++) {
+        producer.send(new ProducerRecord<>(topic, 0, "k" + i,
+            io.github.deltaconnect.contract.testing.Wire.encode(1, s1, event(s1, "o-" + i, i, null))));
+      }
+      producer.flush();
+    }
+    Path table = tmp.resolve("outage");
+    Map<String, String> config = ConnectHarness.sinkConfig(topic, table, topic + "-dlq");
+    config.put("tasks.max", "1");
+    config.put("value.converter", "io.github.deltaconnect.contract.ContractConverter");
+    config.remove("value.converter.schemas.enable");
+    int deadPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      deadPort = socket.getLocalPort(); // closed again: nothing listens there
+    }
+    config.put("value.converter.schema.registry.url", "http://127.0.0.1:" + deadPort);
+    config.put("value.converter.schema.registry.retries", "1");
+    config.put("value.converter.schema.registry.retry.backoff.ms", "10");
+    config.put("delta.partition.fields", "partition_date");
+    connect.configureConnector("outage-sink", config);
+
+    connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("outage-sink", 1,
+        "the task must fail when the registry cannot be reached");
+    String trace = connect.connectorStatus("outage-sink").tasks().get(0).trace();
+    assertTrue(trace.contains("RegistryFailure") && trace.contains("could not answer"), trace);
+    assertEquals(0, connect.kafka().consumeAll(3_000, topic + "-dlq").count(),
+        "an outage is not bad data: nothing in the DLQ");
+    assertTrue(!java.nio.file.Files.exists(table.resolve("_delta_log")), "nothing written");
+    connect.deleteConnector("outage-sink");
+  }
+
   static byte[] bad(String reason, int v1, int v3, int stranger, Schema s1, Schema s3, String id,
       int i) {
     return switch (reason) {
