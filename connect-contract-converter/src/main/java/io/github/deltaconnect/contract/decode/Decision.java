@@ -4,6 +4,7 @@ import io.github.deltaconnect.contract.avro.AvroToConnect;
 import io.github.deltaconnect.contract.contract.Contract;
 import io.github.deltaconnect.contract.errors.ContractViolation;
 import io.github.deltaconnect.contract.errors.Reason;
+import io.github.deltaconnect.contract.rules.ConditionRules;
 import org.apache.avro.generic.GenericDatumReader;
 
 /** What becomes of every record written with one schema id, decided once per contract version. */
@@ -14,10 +15,11 @@ sealed interface Decision permits Decision.Admit, Decision.Refuse {
 
   /**
    * Records with this schema id are decoded with their writer schema, resolved to the contract's
-   * ({@code reader}) and converted to the contract's Connect schema ({@code toConnect}).
+   * ({@code reader}), converted to the contract's Connect schema ({@code toConnect}) and checked
+   * against the contract's rules ({@code rules}, null when it has none).
    */
   record Admit(Contract contract, int schemaId, GenericDatumReader<Object> reader,
-      AvroToConnect toConnect) implements Decision {}
+      AvroToConnect toConnect, ConditionRules rules) implements Decision {}
 
   /**
    * Records with this schema id are refused for {@code reason}; {@code contract} is null when the

@@ -7,6 +7,7 @@ import io.github.deltaconnect.contract.contract.CompatibilityCheck;
 import io.github.deltaconnect.contract.contract.CompatibilityMode;
 import io.github.deltaconnect.contract.contract.Contract;
 import io.github.deltaconnect.contract.contract.Contracts;
+import io.github.deltaconnect.contract.errors.BrokenContract;
 import io.github.deltaconnect.contract.errors.ContractViolation;
 import io.github.deltaconnect.contract.errors.Reason;
 import io.github.deltaconnect.contract.errors.RegistryFailure;
@@ -15,11 +16,16 @@ import io.github.deltaconnect.contract.registry.RegisteredSchema;
 import io.github.deltaconnect.contract.registry.RegistryException;
 import io.github.deltaconnect.contract.registry.SchemaNotFoundException;
 import io.github.deltaconnect.contract.registry.SchemaRegistry;
+import io.github.deltaconnect.contract.rules.ConditionRules;
+import io.github.deltaconnect.contract.rules.Failure;
+import io.github.deltaconnect.contract.rules.Rule;
+import io.github.deltaconnect.contract.rules.RuleSet;
 import io.github.deltaconnect.contract.wire.WireFormat;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -32,6 +38,7 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +69,7 @@ public final class RecordReader {
   private final Map<String, TopicDecisions> topics = new HashMap<>();
   private final Map<Schema, AvroToConnect> compiled = new IdentityHashMap<>();
   private final Map<String, Set<Integer>> idsBySubject = new HashMap<>();
+  private final Map<Contract, ConditionRules> rules = new IdentityHashMap<>();
   private BinaryDecoder decoder;
 
   /** Per topic: the decision for the schema id seen last (the common case), and all others. */
@@ -99,6 +107,9 @@ public final class RecordReader {
       }
       Decision.Admit admit = (Decision.Admit) decision;
       Object value = convert(admit, decode(admit, payload));
+      if (admit.rules() != null) {
+        check(admit, (Struct) value);
+      }
       metrics.accepted();
       return new SchemaAndValue(admit.toConnect().schema(), value);
     } catch (ContractViolation v) {
@@ -136,6 +147,58 @@ public final class RecordReader {
       throw new ContractViolation(Reason.CORRUPT, "the record of schema id " + admit.schemaId()
           + " cannot be represented in Connect: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The contract's CEL conditions: DLQ refuses the record, ERROR stops the task, NONE lets it pass
+   * (counted and logged at debug).
+   */
+  private void check(Decision.Admit admit, Struct value) {
+    List<Failure> failures = admit.rules().evaluate(value);
+    if (failures.isEmpty()) {
+      return;
+    }
+    Failure halt = null;
+    Failure refuse = null;
+    for (Failure f : failures) {
+      if (f.action() == Rule.Action.ERROR && halt == null) {
+        halt = f;
+      } else if (f.action() == Rule.Action.DLQ && refuse == null) {
+        refuse = f;
+      } else if (f.action() == Rule.Action.NONE) {
+        metrics.ruleFailurePassed();
+        LOG.debug("Record passed despite {} ({})", f.message(), admit.contract().describe());
+      }
+    }
+    if (halt != null) {
+      throw new BrokenContract("Contract rule with onFailure=ERROR failed: " + halt.message() + " ("
+          + admit.contract().describe() + "); the task stops. Use onFailure=DLQ to route such"
+          + " records to the dead-letter queue instead.", null);
+    }
+    if (refuse != null) {
+      throw new ContractViolation(Reason.RULE_FAILED, refuse.message() + " ("
+          + admit.contract().describe() + ")");
+    }
+  }
+
+  /** The contract's compiled rules, or null when it has none to run (most contracts). */
+  private ConditionRules rules(Contract contract, AvroToConnect toConnect) {
+    if (contract.ruleSet().isEmpty()) {
+      return null; // CEL is not even loaded
+    }
+    ConditionRules compiled = rules.computeIfAbsent(contract, c -> {
+      try {
+        ConditionRules r = ConditionRules.compile(RuleSet.parse(c.ruleSet().get()),
+            toConnect.schema());
+        LOG.info("{}: {} rule(s) enforced, {} skipped", c.describe(), r.rules().size(),
+            r.skipped().size());
+        return r;
+      } catch (IllegalArgumentException e) {
+        throw new BrokenContract("The rules of " + c.describe() + " cannot be applied: "
+            + e.getMessage(), e);
+      }
+    });
+    return compiled.isEmpty() ? null : compiled;
   }
 
   private Decision decide(String topic, int id) {
@@ -243,7 +306,8 @@ public final class RecordReader {
   private Decision admit(Contract contract, int id, Schema writer) {
     AvroToConnect toConnect = compiled.computeIfAbsent(contract.schema(), compiler);
     return new Decision.Admit(contract, id,
-        new GenericDatumReader<>(writer, contract.schema(), GenericData.get()), toConnect);
+        new GenericDatumReader<>(writer, contract.schema(), GenericData.get()), toConnect,
+        rules(contract, toConnect));
   }
 
   private Decision refuse(String subject, int id, Contract contract, Reason reason,

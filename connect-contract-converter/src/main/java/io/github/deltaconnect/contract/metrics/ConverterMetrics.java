@@ -21,6 +21,7 @@ public final class ConverterMetrics implements ConverterMetricsMBean {
   private final LongAdder accepted = new LongAdder();
   private final AtomicLongArray rejected = new AtomicLongArray(Reason.values().length);
   private final LongAdder schemaIds = new LongAdder();
+  private final LongAdder ruleFailuresPassed = new LongAdder();
   private final Optional<CachingSchemaRegistry> registry;
   private ObjectName name;
 
@@ -35,6 +36,16 @@ public final class ConverterMetrics implements ConverterMetricsMBean {
 
   public void rejected(Reason reason) {
     rejected.incrementAndGet(reason.ordinal());
+  }
+
+  /** A rule with onFailure=NONE failed; the record went through. */
+  public void ruleFailurePassed() {
+    ruleFailuresPassed.increment();
+  }
+
+  @Override
+  public long getRuleFailuresPassed() {
+    return ruleFailuresPassed.sum();
   }
 
   public void newSchemaId() {

@@ -20,6 +20,9 @@ public interface ConverterMetricsMBean {
 
   long getRejectedRuleFailed();
 
+  /** Rule failures of rules with onFailure=NONE: counted, the records passed. */
+  long getRuleFailuresPassed();
+
   /** Distinct writer schema ids seen; a new one for a subject is schema drift. */
   long getSchemaIdsSeen();
 

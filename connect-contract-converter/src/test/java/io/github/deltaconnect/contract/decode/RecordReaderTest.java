@@ -195,6 +195,64 @@ class RecordReaderTest {
     assertTrue(e.getMessage().contains(ContractConverterConfig.REGISTRY_URL), e.getMessage());
   }
 
+  static String rules(String... rules) {
+    StringBuilder sb = new StringBuilder("{\"domainRules\":[");
+    for (int i = 0; i < rules.length; i += 3) {
+      sb.append(i == 0 ? "" : ",").append("{\"name\":\"").append(rules[i])
+          .append("\",\"kind\":\"CONDITION\",\"type\":\"CEL\",\"mode\":\"READ\",\"expr\":\"")
+          .append(rules[i + 1]).append("\",\"onFailure\":\"").append(rules[i + 2]).append("\"}");
+    }
+    return sb.append("]}").toString();
+  }
+
+  @Test
+  void aContractRuleWithOnFailureDlqRefusesTheRecordNamingTheRule() {
+    int v1 = registry.register(SUBJECT, V1, rules("qtyPositive", "message.qty > 0", "DLQ",
+        "idKnown", "size(message.id) > 0", "NONE"));
+    RecordReader reader = reader(Map.of());
+    assertEquals(3, ((Struct) reader.read(TOPIC, wire(v1, V1, order(V1, "a", 3, null))).value())
+        .getInt32("qty"));
+    assertRefused(Reason.RULE_FAILED, "rule 'qtyPositive' (message.qty > 0) failed", reader,
+        wire(v1, V1, order(V1, "b", 0, null)));
+    assertEquals(1, metrics.getRejectedRuleFailed());
+    // NONE: counted, passed.
+    assertEquals("", ((Struct) reader.read(TOPIC, wire(v1, V1, order(V1, "", 2, null))).value())
+        .getString("id"));
+    assertEquals(1, metrics.getRuleFailuresPassed());
+  }
+
+  @Test
+  void aContractRuleWithOnFailureErrorStopsTheTask() {
+    int v1 = registry.register(SUBJECT, V1, rules("qtyPositive", "message.qty > 0", "ERROR"));
+    RecordReader reader = reader(Map.of());
+    io.github.deltaconnect.contract.errors.BrokenContract stop = assertThrows(
+        io.github.deltaconnect.contract.errors.BrokenContract.class,
+        () -> reader.read(TOPIC, wire(v1, V1, order(V1, "b", -1, null))));
+    assertTrue(stop.getMessage().contains("qtyPositive"), stop.getMessage());
+  }
+
+  @Test
+  void aRuleThatDoesNotCompileStopsTheTaskNamingTheRule() {
+    int v1 = registry.register(SUBJECT, V1, rules("typo", "message.qtty > 0", "DLQ"));
+    RecordReader reader = reader(Map.of());
+    io.github.deltaconnect.contract.errors.BrokenContract stop = assertThrows(
+        io.github.deltaconnect.contract.errors.BrokenContract.class,
+        () -> reader.read(TOPIC, wire(v1, V1, order(V1, "b", 1, null))));
+    assertTrue(stop.getMessage().contains("typo"), stop.getMessage());
+  }
+
+  @Test
+  void aLocalContractFileCarriesItsRules() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("contract", ".json");
+    java.nio.file.Files.writeString(file, "{\"schema\":" + com.fasterxml.jackson.databind.node
+        .TextNode.valueOf(V1) + ",\"ruleSet\":" + rules("qtyPositive", "message.qty > 0", "DLQ")
+        + "}");
+    RecordReader reader = reader(Map.of(ContractConverterConfig.REGISTRY_URL, "",
+        ContractConverterConfig.CONTRACT_FILE, file.toString()));
+    reader.read(TOPIC, wire(1, V1, order(V1, "a", 1, null)));
+    assertRefused(Reason.RULE_FAILED, "qtyPositive", reader, wire(1, V1, order(V1, "a", 0, null)));
+  }
+
   static GenericRecord refund() {
     GenericRecord r = new GenericData.Record(new Schema.Parser().parse(OTHER));
     r.put("id", "r1");

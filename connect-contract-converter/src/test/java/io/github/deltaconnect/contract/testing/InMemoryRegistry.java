@@ -19,6 +19,7 @@ public final class InMemoryRegistry implements SchemaRegistry {
   private final Map<Integer, String> byId = new HashMap<>();
   private final Map<String, List<Integer>> subjects = new HashMap<>();
   private final Map<String, String> compatibility = new HashMap<>();
+  private final Map<Integer, String> ruleSets = new HashMap<>();
   private int nextId = 1;
   private boolean down;
   public int calls;
@@ -33,6 +34,13 @@ public final class InMemoryRegistry implements SchemaRegistry {
       byId.put(id, schema);
     }
     subjects.computeIfAbsent(subject, s -> new ArrayList<>()).add(id);
+    return id;
+  }
+
+  /** Registers with a data-contract rule set (raw JSON), as Confluent's registry stores it. */
+  public synchronized int register(String subject, String schema, String ruleSet) {
+    int id = register(subject, schema);
+    ruleSets.put(id, ruleSet);
     return id;
   }
 
@@ -73,7 +81,9 @@ public final class InMemoryRegistry implements SchemaRegistry {
       throw new SchemaNotFoundException("Version " + version + " not found", 404, 40402);
     }
     int id = ids.get(v - 1);
-    return schema(id, subject, v, byId.get(id));
+    RegisteredSchema plain = schema(id, subject, v, byId.get(id));
+    return new RegisteredSchema(id, subject, v, "AVRO", plain.schema(), List.of(),
+        Optional.ofNullable(ruleSets.get(id)), Optional.empty());
   }
 
   @Override
