@@ -172,6 +172,60 @@ class ContractIT {
   }
 
   @Test
+  void aContractRuleRoutesRecordsThatBreakItToTheDlq() throws Exception {
+    String topic = "contract-rules";
+    String subject = topic + "-value";
+    int v1 = registry.register(subject, V1);
+    // Apicurio drops rule sets on registration, so the contract comes from a local registration
+    // file (same JSON shape); writer schemas are still checked against the registry.
+    Path contract = tmp.resolve("contract.json");
+    java.nio.file.Files.writeString(contract, "{\"schema\":"
+        + com.fasterxml.jackson.databind.node.TextNode.valueOf(V1) + ",\"ruleSet\":{\"domainRules\":["
+        + "{\"name\":\"amountNotNegative\",\"kind\":\"CONDITION\",\"type\":\"CEL\","
+        + "\"mode\":\"READ\",\"expr\":\"message.amount >= 0.0\",\"onFailure\":\"DLQ\"}]}}");
+    connect.kafka().createTopic(topic, 1);
+    connect.kafka().createTopic(topic + "-dlq", 1);
+    Schema s1 = parse(V1);
+    List<String> good = new ArrayList<>();
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      for (int i = 0; i < 50; i++) {
+        GenericRecord r = event(s1, "r-" + i, i, null);
+        if (i % 5 == 4) {
+          r.put("amount", -1.0);
+        } else {
+          good.add("r-" + i);
+        }
+        producer.send(new ProducerRecord<>(topic, 0, "k" + i,
+            io.github.deltaconnect.contract.testing.Wire.encode(v1, s1, r)));
+      }
+      producer.flush();
+    }
+    Path table = tmp.resolve("ruled");
+    Map<String, String> config = ConnectHarness.sinkConfig(topic, table, topic + "-dlq");
+    config.put("tasks.max", "1");
+    config.put("value.converter", "io.github.deltaconnect.contract.ContractConverter");
+    config.remove("value.converter.schemas.enable");
+    config.put("value.converter.schema.registry.url", registry.ccompatUrl());
+    config.put("value.converter.contract.file", contract.toString());
+    config.put("delta.partition.fields", "partition_date");
+    connect.configureConnector("rules-sink", config);
+
+    ConsumerRecords<byte[], byte[]> dlq = connect.kafka().consume(10, 120_000, topic + "-dlq");
+    Tables.awaitStoredOffsetsPerPartition(table, "rules-sink", topic, 48);
+    for (ConsumerRecord<byte[], byte[]> r : dlq) {
+      String text = new String(r.headers().lastHeader("__connect.errors.exception.message").value(),
+          StandardCharsets.UTF_8);
+      assertTrue(text.startsWith("[RULE_FAILED] rule 'amountNotNegative'"), text);
+    }
+    List<Map<String, Object>> rows = new TableReader(Tables.uri(table)).rows();
+    assertEquals(new java.util.TreeSet<>(good),
+        rows.stream().map(r -> (String) r.get("event_id")).collect(
+            java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
+    assertEquals(good.size(), rows.size());
+    connect.deleteConnector("rules-sink");
+  }
+
+  @Test
   void anUnreachableRegistryFailsTheTaskAndSendsNothingToTheDlq() throws Exception {
     String topic = "contract-outage";
     connect.kafka().createTopic(topic, 1);
