@@ -1,0 +1,43 @@
+package io.github.deltaconnect.contract.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.github.deltaconnect.contract.errors.Reason;
+import java.lang.management.ManagementFactory;
+import java.util.Optional;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+
+class ConverterMetricsTest {
+
+  @Test
+  void twoConvertersPublishSeparateMBeansWithTheirOwnCounts() throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    ConverterMetrics a = new ConverterMetrics(Optional.empty());
+    ConverterMetrics b = new ConverterMetrics(Optional.empty());
+    a.register(false);
+    b.register(false);
+    try {
+      a.accepted();
+      a.accepted();
+      a.rejected(Reason.INCOMPATIBLE);
+      b.rejected(Reason.NOT_WIRE_FORMAT);
+      b.newSchemaId();
+      ObjectName first = new ObjectName("io.github.deltaconnect:type=contract-converter,role=value,instance=0");
+      ObjectName second = new ObjectName("io.github.deltaconnect:type=contract-converter,role=value,instance=1");
+      assertEquals(2L, server.getAttribute(first, "AcceptedRecords"));
+      assertEquals(1L, server.getAttribute(first, "RejectedIncompatible"));
+      assertEquals(1L, server.getAttribute(second, "RejectedNotWireFormat"));
+      assertEquals(1L, server.getAttribute(second, "RejectedRecords"));
+      assertEquals(1L, server.getAttribute(second, "SchemaIdsSeen"));
+      assertEquals(1.0, server.getAttribute(second, "RegistryCacheHitRate"));
+    } finally {
+      a.unregister();
+      b.unregister();
+    }
+    assertFalse(server.isRegistered(
+        new ObjectName("io.github.deltaconnect:type=contract-converter,role=value,instance=0")));
+  }
+}
