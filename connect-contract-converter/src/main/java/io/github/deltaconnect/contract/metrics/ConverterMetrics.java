@@ -71,6 +71,11 @@ public final class ConverterMetrics implements ConverterMetricsMBean {
     }
   }
 
+  /** The registered name, or null before registration. */
+  ObjectName name() {
+    return name;
+  }
+
   public void unregister() {
     if (name == null) {
       return;

@@ -25,8 +25,9 @@ class ConverterMetricsTest {
       a.rejected(Reason.INCOMPATIBLE);
       b.rejected(Reason.NOT_WIRE_FORMAT);
       b.newSchemaId();
-      ObjectName first = new ObjectName("io.github.deltaconnect:type=contract-converter,role=value,instance=0");
-      ObjectName second = new ObjectName("io.github.deltaconnect:type=contract-converter,role=value,instance=1");
+      ObjectName first = a.name();
+      ObjectName second = b.name();
+      assertFalse(first.equals(second), first + " vs " + second);
       assertEquals(2L, server.getAttribute(first, "AcceptedRecords"));
       assertEquals(1L, server.getAttribute(first, "RejectedIncompatible"));
       assertEquals(1L, server.getAttribute(second, "RejectedNotWireFormat"));
@@ -34,10 +35,10 @@ class ConverterMetricsTest {
       assertEquals(1L, server.getAttribute(second, "SchemaIdsSeen"));
       assertEquals(1.0, server.getAttribute(second, "RegistryCacheHitRate"));
     } finally {
+      ObjectName first = a.name();
       a.unregister();
       b.unregister();
+      assertFalse(server.isRegistered(first));
     }
-    assertFalse(server.isRegistered(
-        new ObjectName("io.github.deltaconnect:type=contract-converter,role=value,instance=0")));
   }
 }
