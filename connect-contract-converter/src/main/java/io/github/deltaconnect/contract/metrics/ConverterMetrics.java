@@ -1,9 +1,10 @@
 package io.github.deltaconnect.contract.metrics;
 
+import io.github.deltaconnect.common.Jmx;
 import io.github.deltaconnect.contract.errors.Reason;
 import io.github.deltaconnect.contract.registry.CachingSchemaRegistry;
-import java.util.Optional;
 import java.lang.management.ManagementFactory;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import javax.management.ObjectName;
@@ -77,14 +78,7 @@ public final class ConverterMetrics implements ConverterMetricsMBean {
   }
 
   public void unregister() {
-    if (name == null) {
-      return;
-    }
-    try {
-      ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-    } catch (Exception e) {
-      LOG.debug("Could not unregister {}", name, e);
-    }
+    Jmx.unregisterQuietly(name);
     name = null;
   }
 

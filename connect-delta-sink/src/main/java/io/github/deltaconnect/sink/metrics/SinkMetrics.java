@@ -1,5 +1,6 @@
 package io.github.deltaconnect.sink.metrics;
 
+import io.github.deltaconnect.common.Jmx;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.MBeanServer;
@@ -46,14 +47,7 @@ public final class SinkMetrics implements SinkMetricsMBean {
   }
 
   public void unregister() {
-    if (name == null) {
-      return;
-    }
-    try {
-      ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-    } catch (Exception e) {
-      LOG.debug("Could not unregister {}", name, e);
-    }
+    Jmx.unregisterQuietly(name);
     name = null;
   }
 
