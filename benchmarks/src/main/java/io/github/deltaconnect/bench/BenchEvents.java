@@ -32,7 +32,60 @@ public final class BenchEvents {
       + "{\"field\":\"model\",\"type\":\"string\",\"optional\":true},"
       + "{\"field\":\"app_version\",\"type\":\"string\",\"optional\":true}]}]}";
 
+  /** The same event as an Avro record, for the Schema Registry wire format. */
+  public static final String AVRO_SCHEMA = "{\"type\":\"record\",\"name\":\"Event\","
+      + "\"namespace\":\"bench\",\"fields\":["
+      + "{\"name\":\"event_id\",\"type\":\"string\"},"
+      + "{\"name\":\"source_system\",\"type\":\"string\"},"
+      + "{\"name\":\"user_id\",\"type\":\"long\"},"
+      + "{\"name\":\"session_id\",\"type\":[\"null\",\"string\"],\"default\":null},"
+      + "{\"name\":\"region\",\"type\":[\"null\",\"string\"],\"default\":null},"
+      + "{\"name\":\"tenant\",\"type\":\"string\"},"
+      + "{\"name\":\"event_type\",\"type\":\"string\"},"
+      + "{\"name\":\"amount\",\"type\":[\"null\",\"double\"],\"default\":null},"
+      + "{\"name\":\"event_ts\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},"
+      + "{\"name\":\"device\",\"type\":[\"null\",{\"type\":\"record\",\"name\":\"Device\","
+      + "\"fields\":[{\"name\":\"os\",\"type\":\"string\"},"
+      + "{\"name\":\"model\",\"type\":[\"null\",\"string\"],\"default\":null},"
+      + "{\"name\":\"app_version\",\"type\":[\"null\",\"string\"],\"default\":null}]}],"
+      + "\"default\":null}]}";
+
   private BenchEvents() {}
+
+  /**
+   * Event {@code seq} (the same values as {@link #event}) in the Schema Registry wire format:
+   * magic byte 0, the schema id, the Avro binary encoding.
+   */
+  public static byte[] avroEvent(long seq, int schemaId, org.apache.avro.Schema schema) {
+    org.apache.avro.Schema device = schema.getField("device").schema().getTypes().get(1);
+    org.apache.avro.generic.GenericRecord d = new org.apache.avro.generic.GenericData.Record(device);
+    d.put("os", OS[(int) (seq % OS.length)]);
+    d.put("model", "model-" + (seq % 97));
+    d.put("app_version", "7." + (seq % 13) + ".2");
+    org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericData.Record(schema);
+    r.put("event_id", String.format(Locale.ROOT, "%016x-%08x", seq * 2654435761L, seq));
+    r.put("source_system", "checkout-service");
+    r.put("user_id", seq * 31 % 1_000_003);
+    r.put("session_id", "s-" + Long.toString(seq / 20, 36));
+    r.put("region", REGIONS[(int) (seq % REGIONS.length)]);
+    r.put("tenant", "t-" + (seq % TENANTS));
+    r.put("event_type", TYPES[(int) (seq % TYPES.length)]);
+    r.put("amount", Math.round((seq % 10_000) * 37.0) / 100.0);
+    r.put("event_ts", T0 + seq * 7);
+    r.put("device", d);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+    out.write(0);
+    out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(schemaId).array());
+    org.apache.avro.io.BinaryEncoder encoder =
+        org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+    try {
+      new org.apache.avro.generic.GenericDatumWriter<Object>(schema).write(r, encoder);
+      encoder.flush();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
 
   public static byte[] event(long seq) {
     long ts = T0 + seq * 7;

@@ -21,6 +21,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class BenchmarkRunner {
 
+  static final String CONTRACT_CONVERTER = "io.github.deltaconnect.contract.ContractConverter";
+
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = parse(args);
     long records = Long.parseLong(opts.getOrDefault("records",
@@ -39,7 +41,7 @@ public final class BenchmarkRunner {
 
     boolean full = opts.containsKey("full");
     List<String> scenarios = List.of(opts.getOrDefault("scenarios",
-        "throughput,peer,freshness,partitions").split(","));
+        "throughput,peer,avro,freshness,partitions").split(","));
     try (Broker broker = new Broker()) {
       long bytes = 0;
       if (scenarios.contains("throughput") || scenarios.contains("peer")) {
@@ -53,6 +55,9 @@ public final class BenchmarkRunner {
       }
       if (scenarios.contains("peer")) {
         peer(broker, topic, records, bytes, partitions, taskCounts, work, report);
+      }
+      if (scenarios.contains("avro")) {
+        avro(broker, records, partitions, taskCounts, work, report);
       }
       if (scenarios.contains("freshness")) {
         freshness(broker, work, full, report);
@@ -158,6 +163,93 @@ public final class BenchmarkRunner {
           ours.peakRssMb() / (double) peer.peakRssMb(), ours.orphanFiles(), peer.orphanFiles(),
           ours.recordsPerSecond() / fileStream.recordsPerSecond(),
           peer.recordsPerSecond() / fileStream.recordsPerSecond()));
+    }
+  }
+
+  /**
+   * Scenario 6 (contracts): the same events as Schema Registry wire-format Avro, read by the
+   * contract converter against a real registry, for our sink and for Iceberg's (the converter from
+   * our plugin directory, on the Iceberg worker's plugin.path too).
+   */
+  private static void avro(Broker broker, long records, int partitions, List<Integer> taskCounts,
+      Path work, StringBuilder report) throws Exception {
+    String topic = "bench-avro";
+    try (io.github.deltaconnect.contract.testing.ApicurioRegistry registry =
+        new io.github.deltaconnect.contract.testing.ApicurioRegistry()) {
+      registry.start();
+      int id = registry.register(topic + "-value", BenchEvents.AVRO_SCHEMA);
+      org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(BenchEvents.AVRO_SCHEMA);
+      long loadStart = System.nanoTime();
+      long bytes = broker.load(topic, partitions, records, seq -> BenchEvents.avroEvent(seq, id, schema));
+      System.out.printf(Locale.ROOT, "Loaded %,d Avro records (%,d bytes, %.0f bytes each) in %.1f s%n",
+          records, bytes, bytes / (double) records, (System.nanoTime() - loadStart) / 1e9);
+      Map<String, String> converter = Map.of(
+          "value.converter", CONTRACT_CONVERTER,
+          "value.converter.schema.registry.url", registry.ccompatUrl());
+      List<TopicPartition> tps = broker.partitions(topic, partitions);
+      Map<TopicPartition, Long> ends = broker.endOffsets(tps);
+      Limits.Rate consume = Limits.consume(broker.bootstrap(), topic, tps, ends);
+      Limits.Rate decode;
+      try (PluginConverter plugin = PluginConverter.load(CONTRACT_CONVERTER,
+          Map.of("schema.registry.url", registry.ccompatUrl()))) {
+        decode = Limits.consumeAndDecode(broker.bootstrap(), tps, ends, plugin.converter());
+      }
+      List<SinkRun.Result> runs = new ArrayList<>();
+      for (int tasks : taskCounts) {
+        runs.add(SinkRun.run("delta-avro-" + tasks + "t", broker, topic, partitions, records, bytes,
+            tasks, "2g", work, converter));
+        System.out.println("Finished " + runs.get(runs.size() - 1).name());
+      }
+      List<SinkRun.Result> peers = new ArrayList<>();
+      String workerLib = System.getProperty("bench.worker43.lib");
+      String iceberg = System.getProperty("bench.iceberg.plugins");
+      if (workerLib != null && Files.isDirectory(Path.of(workerLib)) && iceberg != null
+          && Files.isDirectory(Path.of(iceberg))) {
+        Map<String, String> workerProps = Map.of("offset.flush.interval.ms", "1000");
+        String ours = Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath().toString();
+        for (int tasks : taskCounts) {
+          Map<String, String> deltaOverrides = new java.util.HashMap<>(converter);
+          deltaOverrides.put("delta.partition.fields", "region");
+          deltaOverrides.put("delta.partition.derived", "");
+          peers.add(SinkRun.run("delta-avro-4.3-" + tasks + "t", broker, topic, partitions, records,
+              bytes, tasks, "2g", work, deltaOverrides, Path.of(workerLib), workerProps));
+          System.out.println("Finished " + peers.get(peers.size() - 1).name());
+          peers.add(IcebergRun.run("iceberg-avro-4.3-" + tasks + "t", broker, topic, records, bytes,
+              tasks, "2g", work, Path.of(workerLib), iceberg + "," + ours, 10_000, workerProps,
+              converter));
+          System.out.println("Finished " + peers.get(peers.size() - 1).name());
+        }
+      }
+      report.append(String.format(Locale.ROOT, "%n### 6. The contract converter (Avro wire format)"
+              + " instead of JsonConverter%n%nThe same %,d events as Avro in the Schema Registry wire"
+              + " format (%d bytes each on the wire), read by the contract converter against a real"
+              + " registry (Apicurio 3.3.3); the limits measured with the same converter.%n%n",
+              records, bytes / records))
+          .append("| Path | records/s | MB/s |\n|---|---:|---:|\n")
+          .append(rateRow("Plain KafkaConsumer (byte[] only)", consume))
+          .append(rateRow("KafkaConsumer + contract converter decode (the decode bound)", decode))
+          .append("\n");
+      List<SinkRun.Result> all = new ArrayList<>(runs);
+      all.addAll(peers);
+      sinkTable(all, report);
+      report.append("\n| Run | end to end / decode bound | steady / decode bound |\n|---|---:|---:|\n");
+      for (SinkRun.Result r : runs) {
+        report.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |%n", r.name(),
+            r.recordsPerSecond() / decode.recordsPerSecond(),
+            r.steadyRecordsPerSecond() / decode.recordsPerSecond()));
+      }
+      if (!peers.isEmpty()) {
+        report.append("\n| tasks | ours / Iceberg, end to end (same converter) | ours / Iceberg, worker"
+            + " CPU s | ours / Iceberg, heap peak | ours / Iceberg, RSS peak |\n|---:|---:|---:|---:|---:|\n");
+        for (int i = 0; i + 1 < peers.size(); i += 2) {
+          SinkRun.Result ours = peers.get(i);
+          SinkRun.Result peer = peers.get(i + 1);
+          report.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f |%n",
+              ours.tasks(), ours.recordsPerSecond() / peer.recordsPerSecond(),
+              ours.cpuSeconds() / peer.cpuSeconds(), ours.peakHeapMb() / (double) peer.peakHeapMb(),
+              ours.peakRssMb() / (double) peer.peakRssMb()));
+        }
+      }
     }
   }
 

@@ -39,6 +39,12 @@ public final class Broker implements AutoCloseable {
 
   /** Creates the topic and loads {@code records} events round-robin; returns the value bytes. */
   public long load(String topic, int partitions, long records) throws Exception {
+    return load(topic, partitions, records, BenchEvents::event);
+  }
+
+  /** As above, with the events {@code events} makes from their sequence numbers. */
+  public long load(String topic, int partitions, long records,
+      java.util.function.LongFunction<byte[]> events) throws Exception {
     kafka.createTopic(topic, partitions);
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
@@ -49,7 +55,7 @@ public final class Broker implements AutoCloseable {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (long i = 0; i < records; i++) {
-        byte[] value = BenchEvents.event(i);
+        byte[] value = events.apply(i);
         bytes += value.length;
         producer.send(new ProducerRecord<>(topic, (int) (i % partitions), null, value));
       }

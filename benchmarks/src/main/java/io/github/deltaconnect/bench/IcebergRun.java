@@ -20,11 +20,23 @@ public final class IcebergRun {
   public static SinkRun.Result run(String name, Broker broker, String topic, long records,
       long bytes, int tasks, String heap, Path work, Path workerLib, Path icebergPlugins,
       long commitIntervalMs, Map<String, String> workerProps) throws Exception {
+    return run(name, broker, topic, records, bytes, tasks, heap, work, workerLib,
+        icebergPlugins.toString(), commitIntervalMs, workerProps, Map.of());
+  }
+
+  /**
+   * As above, with more plugin directories on the worker's {@code pluginPath} (comma-separated:
+   * another plugin's converter) and connector settings {@code overrides}.
+   */
+  public static SinkRun.Result run(String name, Broker broker, String topic, long records,
+      long bytes, int tasks, String heap, Path work, Path workerLib, String pluginPath,
+      long commitIntervalMs, Map<String, String> workerProps, Map<String, String> overrides)
+      throws Exception {
     Path warehouse = work.resolve(name + "-warehouse");
     String control = "control-" + name;
     broker.createTopic(control, 1);
     try (Worker worker = new Worker(work.resolve(name + "-worker"), broker.bootstrap(),
-        icebergPlugins.toString(), heap, workerProps, workerLib)) {
+        pluginPath, heap, workerProps, workerLib)) {
       Map<String, String> config =
           SinkRun.jsonConfig("org.apache.iceberg.connect.IcebergSinkConnector", topic, tasks);
       config.put("iceberg.tables", "bench.events");
@@ -34,6 +46,7 @@ public final class IcebergRun {
       config.put("iceberg.control.commit.interval-ms", Long.toString(commitIntervalMs));
       config.put("iceberg.catalog.type", "hadoop");
       config.put("iceberg.catalog.warehouse", warehouse.toUri().toString());
+      config.putAll(overrides);
       long start = System.nanoTime();
       worker.createConnector(name, config);
       Path table = warehouse.resolve("bench").resolve("events");

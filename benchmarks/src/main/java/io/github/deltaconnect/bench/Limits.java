@@ -18,6 +18,7 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.storage.Converter;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -56,8 +57,14 @@ public final class Limits {
     return read(bootstrap, partitions, endOffsets, converter);
   }
 
+  /** The same with any converter (the contract converter, for the Avro scenario). */
+  public static Rate consumeAndDecode(String bootstrap, List<TopicPartition> partitions,
+      Map<TopicPartition, Long> endOffsets, Converter converter) {
+    return read(bootstrap, partitions, endOffsets, converter);
+  }
+
   private static Rate read(String bootstrap, List<TopicPartition> partitions,
-      Map<TopicPartition, Long> endOffsets, JsonConverter converter) {
+      Map<TopicPartition, Long> endOffsets, Converter converter) {
     long want = endOffsets.values().stream().mapToLong(Long::longValue).sum();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
