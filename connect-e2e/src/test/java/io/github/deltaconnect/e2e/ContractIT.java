@@ -226,6 +226,32 @@ class ContractIT {
   }
 
   @Test
+  void withoutErrorToleranceABadRecordStopsTheTaskWithItsReason() throws Exception {
+    String topic = "contract-strict";
+    connect.kafka().createTopic(topic, 1);
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      producer.send(new ProducerRecord<>(topic, 0, "k", "not avro".getBytes(StandardCharsets.UTF_8)));
+      producer.flush();
+    }
+    Map<String, String> config = ConnectHarness.sinkConfig(topic, tmp.resolve("strict"), "unused");
+    config.put("tasks.max", "1");
+    config.put("value.converter", "io.github.deltaconnect.contract.ContractConverter");
+    config.remove("value.converter.schemas.enable");
+    config.put("value.converter.schema.registry.url", registry.ccompatUrl());
+    config.put("delta.partition.fields", "partition_date");
+    config.remove("errors.tolerance");
+    config.remove("errors.deadletterqueue.topic.name");
+    config.remove("errors.deadletterqueue.topic.replication.factor");
+    config.remove("errors.deadletterqueue.context.headers.enable");
+    connect.configureConnector("strict-sink", config);
+    connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("strict-sink", 1,
+        "a bad record must stop the task when errors are not tolerated");
+    String trace = connect.connectorStatus("strict-sink").tasks().get(0).trace();
+    assertTrue(trace.contains("[NOT_WIRE_FORMAT] first byte is 0x6e"), trace);
+    connect.deleteConnector("strict-sink");
+  }
+
+  @Test
   void anUnreachableRegistryFailsTheTaskAndSendsNothingToTheDlq() throws Exception {
     String topic = "contract-outage";
     connect.kafka().createTopic(topic, 1);
