@@ -5,6 +5,7 @@ import io.delta.kernel.types.StructType;
 import io.github.deltaconnect.sink.buffer.FlushPolicy;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
 import io.github.deltaconnect.sink.buffer.SizeEstimator;
+import io.github.deltaconnect.sink.commit.AsyncCommitter;
 import io.github.deltaconnect.sink.commit.BatchCommitter;
 import io.github.deltaconnect.sink.commit.DeltaTable;
 import io.github.deltaconnect.sink.commit.FaultPoint;
@@ -55,15 +56,18 @@ public final class TableSink {
   private final ErrantRecords errant;
   private final SinkMetrics metrics;
   private final LongSupplier clock;
-  private final RecordBuffer buffer = new RecordBuffer();
+  /** The batch being filled; a full one is handed to {@link #async} and replaced. */
+  private RecordBuffer buffer = new RecordBuffer();
+  /** Commits in the background when pipelining is on (null otherwise). */
+  private final AsyncCommitter async;
   /** Last offset durably in the table, per assigned partition that has one. */
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   /** Partitions rewound in this put(): their remaining records were fetched before the seek. */
   private final Set<TopicPartition> rewound = new HashSet<>();
   /** Rewinds decided off the task thread, handed to Connect at the next put(). */
   private final Map<TopicPartition, Long> pendingRewinds = new HashMap<>();
-  /** A commit that failed off the task thread, rethrown on it. */
-  private RuntimeException tickFailure;
+  /** The commit failure that ended this task's usefulness, rethrown by put(). */
+  private RuntimeException failure;
   private RowConverter converter;
   private PartitionValues partitioning;
   /** A commit failed: the task is dying, and whatever is buffered is left to its successor. */
@@ -78,8 +82,14 @@ public final class TableSink {
     this.committer = new BatchCommitter(table, domain, taskId, config.commitRetries(),
         config.checkpointInterval(), config.schemaEvolution() == SchemaEvolution.ADD_COLUMNS,
         FaultPoint.parse(config.testFault()));
-    this.policy = new FlushPolicy(config.flushSize(), config.flushBytes(),
-        config.bufferMemoryBytes(), config.flushIntervalMs());
+    // Pipelined, a batch in flight and the one filling share the budget: each gets half.
+    long batchBudget = config.commitPipelined() ? config.bufferMemoryBytes() / 2
+        : config.bufferMemoryBytes();
+    this.policy = new FlushPolicy(config.flushSize(), Math.min(config.flushBytes(), batchBudget),
+        batchBudget, config.flushIntervalMs());
+    this.async = config.commitPipelined()
+        ? new AsyncCommitter(committer, "delta-sink-commit-" + connectorId + "-" + taskId, clock)
+        : null;
     this.errant = new ErrantRecords(reporter(context));
     this.metrics = metrics;
     this.clock = clock;
@@ -101,8 +111,8 @@ public final class TableSink {
   }
 
   public synchronized void put(Collection<SinkRecord> records) {
-    if (tickFailure != null) {
-      throw tickFailure;
+    if (failure != null) {
+      throw failure;
     }
     rewound.clear();
     pendingRewinds.forEach((tp, offset) -> {
@@ -126,7 +136,8 @@ public final class TableSink {
       return; // fetched before the rewind; Connect delivers it again
     }
     Long done = committed.get(tp);
-    if ((done != null && offset <= done) || offset <= buffer.lastOffset(tp)) {
+    if ((done != null && offset <= done) || offset <= buffer.lastOffset(tp)
+        || (async != null && offset <= async.pendingLastOffset(tp))) {
       metrics.skipped();
       return;
     }
@@ -155,6 +166,13 @@ public final class TableSink {
         flush(FlushPolicy.Reason.MEMORY, Set.of(), false);
         if (rewound.contains(tp)) {
           return; // the flush was fenced and rewound this partition: the record comes again
+        }
+      }
+      if (async != null && async.busy()
+          && buffer.bytes() + async.pendingBytes() + rowBytes > config.bufferMemoryBytes()) {
+        awaitInFlight(Set.of(), false); // the budget covers the batch in flight too
+        if (rewound.contains(tp)) {
+          return;
         }
       }
       buffer.add(tp, offset, partitioning.key(row), row, rowBytes, now);
@@ -231,7 +249,7 @@ public final class TableSink {
             : " (a schemaless record cannot add columns)"), e);
       }
       StructType incoming = (StructType) SchemaMapping.toDelta(valueSchema, "");
-      flush(FlushPolicy.Reason.SCHEMA, Set.of(), false);
+      commitNow(FlushPolicy.Reason.SCHEMA, Set.of(), false);
       if (rewound.contains(tp)) {
         return null;
       }
@@ -248,7 +266,13 @@ public final class TableSink {
   /** Offsets Connect may commit to the consumer group: only what is durably in the table. */
   public synchronized Map<TopicPartition, OffsetAndMetadata> preCommit(
       Map<TopicPartition, OffsetAndMetadata> current) {
-    flushIfDue(clock.getAsLong());
+    try {
+      pollInFlight(Set.of(), false);
+      flushIfDue(clock.getAsLong());
+    } catch (RuntimeException e) {
+      // Thrown from here, Connect would rewind and carry on; put() fails the task instead.
+      LOG.error("Commit to {} failed; the task fails at its next put()", table.location(), e);
+    }
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     for (TopicPartition tp : current.keySet()) {
       Long offset = committed.get(tp);
@@ -261,7 +285,7 @@ public final class TableSink {
 
   /** Commits what is buffered before partitions go, so a rebalance neither loses nor repeats. */
   public synchronized void close(Collection<TopicPartition> partitions) {
-    flush(FlushPolicy.Reason.CLOSE, new HashSet<>(partitions), false);
+    commitNow(FlushPolicy.Reason.CLOSE, new HashSet<>(partitions), false);
     partitions.forEach(committed::remove);
     partitions.forEach(pendingRewinds::remove);
   }
@@ -275,10 +299,10 @@ public final class TableSink {
       return;
     }
     try {
+      pollInFlight(Set.of(), true);
       policy.due(buffer, clock.getAsLong()).ifPresent(reason -> flush(reason, Set.of(), true));
     } catch (RuntimeException e) {
       LOG.error("Timed commit to {} failed; the task fails at its next put()", table.location(), e);
-      tickFailure = e;
     }
   }
 
@@ -286,45 +310,139 @@ public final class TableSink {
     policy.due(buffer, now).ifPresent(reason -> flush(reason, Set.of(), false));
   }
 
+  /**
+   * Ends the current batch: pipelined, hands it to the background committer (after the previous
+   * one finished); otherwise commits it here.
+   */
   private void flush(FlushPolicy.Reason reason, Set<TopicPartition> closing, boolean offThread) {
+    if (async == null) {
+      commitNow(reason, closing, offThread);
+      return;
+    }
+    if (buffer.isEmpty() || failed) {
+      return;
+    }
+    awaitInFlight(closing, offThread);
+    if (buffer.isEmpty() || failed) {
+      return; // the previous batch was fenced and this one discarded with it
+    }
+    errant.awaitAll(); // the DLQ holds every record this batch's offsets cover
+    async.submit(new AsyncCommitter.Batch(buffer, schemaOfBuffer(),
+        config.partitionSpec().columns(), reason, clock.getAsLong() - buffer.firstAddedAtMs()));
+    buffer = new RecordBuffer();
+    metrics.buffered(0, 0);
+  }
+
+  /** Commits the current batch on this thread, after whatever is in flight. */
+  private void commitNow(FlushPolicy.Reason reason, Set<TopicPartition> closing,
+      boolean offThread) {
+    if (failed) {
+      return;
+    }
+    awaitInFlight(closing, offThread);
     if (buffer.isEmpty() || failed) {
       return;
     }
     errant.awaitAll();
     long start = clock.getAsLong();
-    long buffering = start - buffer.firstAddedAtMs();
-    int records = buffer.records();
+    AsyncCommitter.Batch batch = new AsyncCommitter.Batch(buffer, schemaOfBuffer(),
+        config.partitionSpec().columns(), reason, start - buffer.firstAddedAtMs());
     BatchCommitter.Outcome outcome;
     try {
-      outcome = committer.commit(buffer, converter == null ? null : converter.tableSchema(),
-          config.partitionSpec().columns());
+      outcome = committer.commit(batch.buffer(), batch.schema(), batch.partitionColumns());
     } catch (RuntimeException e) {
-      // Whether or not the commit landed, the table's offsets tell the next task where to resume;
-      // committing again from close() would only guess.
-      failed = true;
-      buffer.clear();
+      fail(e);
       throw e;
     }
-    if (outcome instanceof BatchCommitter.Committed c) {
-      long millis = clock.getAsLong() - start;
+    buffer = new RecordBuffer();
+    complete(new AsyncCommitter.Done(batch, outcome, clock.getAsLong() - start), closing,
+        offThread);
+  }
+
+  private StructType schemaOfBuffer() {
+    return converter == null ? null : converter.tableSchema();
+  }
+
+  /**
+   * Waits for the batch in flight, as the timer thread would (a fence found here is applied at the
+   * next put()). For tests; Connect reaches the same point through close() and the next flush.
+   */
+  synchronized void awaitInFlightCommit() {
+    awaitInFlight(Set.of(), true);
+  }
+
+  /** Takes the batch in flight if it has finished. */
+  private void pollInFlight(Set<TopicPartition> closing, boolean offThread) {
+    if (async == null || failed) {
+      return;
+    }
+    try {
+      async.poll().ifPresent(done -> complete(done, closing, offThread));
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
+  }
+
+  /** Waits for the batch in flight, if any, and applies its outcome. */
+  private void awaitInFlight(Set<TopicPartition> closing, boolean offThread) {
+    if (async == null) {
+      return;
+    }
+    try {
+      async.await().ifPresent(done -> complete(done, closing, offThread));
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
+  }
+
+  /**
+   * A commit failed: whether or not it landed, the table's offsets tell the next task where to
+   * resume; committing again from close() would only guess. What is buffered is dropped.
+   */
+  private void fail(RuntimeException e) {
+    failed = true;
+    if (failure == null) {
+      failure = e;
+    }
+    buffer = new RecordBuffer();
+    metrics.buffered(0, 0);
+  }
+
+  /** Applies a finished batch's outcome to the task's state. */
+  private void complete(AsyncCommitter.Done done, Set<TopicPartition> closing, boolean offThread) {
+    AsyncCommitter.Batch batch = done.batch();
+    int records = batch.buffer().records();
+    if (done.outcome() instanceof BatchCommitter.Committed c) {
       committed.putAll(c.offsets());
-      if (converter != null && !c.tableSchema().equals(converter.tableSchema())) {
-        // Another task added columns: convert further records to the table's current schema.
-        useSchema(c.tableSchema());
-      }
       metrics.written(records);
-      metrics.committed(c.version(), c.files(), c.bytes(), millis);
+      metrics.committed(c.version(), c.files(), c.bytes(), done.millis());
       LOG.info("Committed {} records ({} files, {} bytes) to {} version {} in {} ms ({}, after {} ms"
               + " of buffering); offsets {}", records, c.files(), c.bytes(), table.location(),
-          c.version(), millis, reason, buffering, c.offsets());
-    } else if (outcome instanceof BatchCommitter.Fenced f) {
+          c.version(), done.millis(), batch.reason(), batch.bufferingMs(), c.offsets());
+      if (converter != null && !c.tableSchema().equals(converter.tableSchema())) {
+        // Another task added columns. Rows buffered since have the old shape: commit them as
+        // they are, then convert further records to the table's current schema.
+        if (!buffer.isEmpty()) {
+          commitNow(FlushPolicy.Reason.SCHEMA, closing, offThread);
+        }
+        useSchema(c.tableSchema());
+      }
+    } else if (done.outcome() instanceof BatchCommitter.Fenced f) {
       metrics.fenced();
-      buffer.offsetRanges().forEach((tp, range) -> {
+      // Resume every partition of the fenced batch after what the table holds; records buffered
+      // since (pipelined) are dropped and read again from where they started.
+      Map<TopicPartition, Long> resume = new HashMap<>();
+      buffer.offsetRanges().forEach((tp, range) -> resume.put(tp, range.first()));
+      batch.buffer().offsetRanges().forEach((tp, range) -> {
         Long stored = f.storedOffsets().get(tp);
-        long resumeAt = stored != null ? Math.max(stored + 1, range.first()) : range.first();
+        resume.put(tp, stored != null ? Math.max(stored + 1, range.first()) : range.first());
         if (stored != null) {
           committed.put(tp, stored);
         }
+      });
+      resume.forEach((tp, resumeAt) -> {
         if (offThread) {
           pendingRewinds.put(tp, resumeAt); // SinkTaskContext belongs to the task thread
         } else if (!closing.contains(tp)) {
@@ -332,12 +450,15 @@ public final class TableSink {
           rewound.add(tp);
         }
       });
+      buffer = new RecordBuffer();
+      metrics.buffered(0, 0);
     }
-    buffer.clear();
-    metrics.buffered(0, 0);
   }
 
   public synchronized void stop() {
+    if (async != null) {
+      async.close();
+    }
     metrics.unregister();
   }
 

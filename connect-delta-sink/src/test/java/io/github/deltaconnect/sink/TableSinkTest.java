@@ -153,7 +153,8 @@ class TableSinkTest {
     TopicPartition p0 = new TopicPartition(TOPIC, 0);
     TableSink sink = sink(new FakeContext(false), props(DeltaSinkConfig.FLUSH_SIZE, "10"), 0);
     sink.open(List.of(p0));
-    sink.put(events(0, 0, 15)); // commits 0..9, buffers 10..14
+    sink.put(events(0, 0, 15)); // commits 0..9 (in the background), buffers 10..14
+    sink.awaitInFlightCommit();
     Map<TopicPartition, OffsetAndMetadata> out =
         sink.preCommit(Map.of(p0, new OffsetAndMetadata(15)));
     assertEquals(10L, out.get(p0).offset());
@@ -171,6 +172,7 @@ class TableSinkTest {
     assertFalse(tableExists(), "the interval has not elapsed yet");
     clock.addAndGet(1);
     sink.put(List.of());
+    sink.awaitInFlightCommit();
     assertEquals(5, reader().rows().size());
   }
 
@@ -324,6 +326,7 @@ class TableSinkTest {
         DeltaSinkConfig.CHECKPOINT_INTERVAL, "2"), 0);
     sink.open(List.of(p0));
     sink.put(events(0, 0, 25)); // five commits: versions 0..4
+    sink.awaitInFlightCommit();
     Path log = dir.resolve("table/_delta_log");
     assertTrue(java.nio.file.Files.exists(log.resolve(String.format("%020d.checkpoint.parquet", 2))));
     assertTrue(java.nio.file.Files.exists(log.resolve(String.format("%020d.checkpoint.parquet", 4))));
@@ -352,6 +355,7 @@ class TableSinkTest {
     assertFalse(tableExists());
     clock.addAndGet(1000);
     sink.tick();
+    sink.awaitInFlightCommit();
     assertEquals(7, reader().rows().size());
   }
 
@@ -369,6 +373,7 @@ class TableSinkTest {
 
     clock.addAndGet(1000);
     zombie.tick(); // fenced off the task thread: the rewind waits for the task thread
+    zombie.awaitInFlightCommit();
     assertTrue(zombieCtx.offsets.isEmpty());
     zombie.put(events(0, 10, 15)); // fetched before the seek: ignored
     assertEquals(12L, zombieCtx.offsets.get(p0));

@@ -34,6 +34,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String METADATA_COLUMNS = "delta.metadata.columns";
   public static final String TOMBSTONE_BEHAVIOR = "delta.tombstone.behavior";
   public static final String COMMIT_RETRIES = "delta.commit.max.retries";
+  public static final String COMMIT_PIPELINED = "delta.commit.pipelined";
   public static final String TEST_FAULT = "delta.test.fault";
   public static final String HADOOP_PREFIX = "hadoop.";
 
@@ -97,6 +98,12 @@ public final class DeltaSinkConfig extends AbstractConfig {
         "How often a Delta commit that lost a race with another writer is retried on a fresh snapshot"
             + " (the stored offsets are checked again on every try).",
         GROUP_TABLE, ++order, Width.SHORT, "Commit retries");
+    def.define(COMMIT_PIPELINED, Type.BOOLEAN, true, Importance.LOW,
+        "Commit a full batch on a background thread while the task buffers the next, so Parquet"
+            + " encoding and the Delta commit overlap with consuming. At most one batch is in flight"
+            + " per task, and each batch is then at most half of " + "delta.buffer.memory.bytes"
+            + ", so both fit the budget. false: the task stops consuming while it commits.",
+        GROUP_TABLE, ++order, Width.SHORT, "Pipelined commits");
 
     order = 0;
     def.define(PARTITION_FIELDS, Type.LIST, "", Importance.MEDIUM,
@@ -240,6 +247,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public int commitRetries() {
     return getInt(COMMIT_RETRIES);
+  }
+
+  public boolean commitPipelined() {
+    return getBoolean(COMMIT_PIPELINED);
   }
 
   /** Test-only fault injection point (internal, undocumented): see {@code commit.FaultPoint}. */
