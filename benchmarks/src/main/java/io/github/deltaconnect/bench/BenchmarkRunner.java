@@ -57,7 +57,8 @@ public final class BenchmarkRunner {
         peer(broker, topic, records, bytes, partitions, taskCounts, work, report);
       }
       if (scenarios.contains("avro")) {
-        avro(broker, records, partitions, taskCounts, work, report);
+        avro(broker, records, partitions, taskCounts, work, report,
+            !"false".equals(opts.get("peers")), deltaOverrides(opts.get("delta")));
       }
       if (scenarios.contains("freshness")) {
         freshness(broker, work, full, report);
@@ -171,8 +172,21 @@ public final class BenchmarkRunner {
    * contract converter against a real registry, for our sink and for Iceberg's (the converter from
    * our plugin directory, on the Iceberg worker's plugin.path too).
    */
+  /** {@code --delta k=v,k=v}: extra settings for our sink's runs (experiments). */
+  private static Map<String, String> deltaOverrides(String spec) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (spec != null) {
+      for (String kv : spec.split(",")) {
+        String[] p = kv.split("=", 2);
+        out.put(p[0].trim(), p.length > 1 ? p[1].trim() : "");
+      }
+    }
+    return out;
+  }
+
   private static void avro(Broker broker, long records, int partitions, List<Integer> taskCounts,
-      Path work, StringBuilder report) throws Exception {
+      Path work, StringBuilder report, boolean withPeers, Map<String, String> deltaOverrides)
+      throws Exception {
     String topic = "bench-avro";
     try (io.github.deltaconnect.contract.testing.ApicurioRegistry registry =
         new io.github.deltaconnect.contract.testing.ApicurioRegistry()) {
@@ -186,6 +200,8 @@ public final class BenchmarkRunner {
       Map<String, String> converter = Map.of(
           "value.converter", CONTRACT_CONVERTER,
           "value.converter.schema.registry.url", registry.ccompatUrl());
+      Map<String, String> ours = new java.util.HashMap<>(converter);
+      ours.putAll(deltaOverrides);
       List<TopicPartition> tps = broker.partitions(topic, partitions);
       Map<TopicPartition, Long> ends = broker.endOffsets(tps);
       Limits.Rate consume = Limits.consume(broker.bootstrap(), topic, tps, ends);
@@ -197,25 +213,26 @@ public final class BenchmarkRunner {
       List<SinkRun.Result> runs = new ArrayList<>();
       for (int tasks : taskCounts) {
         runs.add(SinkRun.run("delta-avro-" + tasks + "t", broker, topic, partitions, records, bytes,
-            tasks, "2g", work, converter));
+            tasks, "2g", work, ours));
         System.out.println("Finished " + runs.get(runs.size() - 1).name());
       }
       List<SinkRun.Result> peers = new ArrayList<>();
       String workerLib = System.getProperty("bench.worker43.lib");
       String iceberg = System.getProperty("bench.iceberg.plugins");
-      if (workerLib != null && Files.isDirectory(Path.of(workerLib)) && iceberg != null
-          && Files.isDirectory(Path.of(iceberg))) {
+      if (withPeers && workerLib != null && Files.isDirectory(Path.of(workerLib))
+          && iceberg != null && Files.isDirectory(Path.of(iceberg))) {
         Map<String, String> workerProps = Map.of("offset.flush.interval.ms", "1000");
-        String ours = Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath().toString();
+        String ourPlugin =
+            Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath().toString();
         for (int tasks : taskCounts) {
-          Map<String, String> deltaOverrides = new java.util.HashMap<>(converter);
-          deltaOverrides.put("delta.partition.fields", "region");
-          deltaOverrides.put("delta.partition.derived", "");
+          Map<String, String> side = new java.util.HashMap<>(ours);
+          side.put("delta.partition.fields", "region");
+          side.put("delta.partition.derived", "");
           peers.add(SinkRun.run("delta-avro-4.3-" + tasks + "t", broker, topic, partitions, records,
-              bytes, tasks, "2g", work, deltaOverrides, Path.of(workerLib), workerProps));
+              bytes, tasks, "2g", work, side, Path.of(workerLib), workerProps));
           System.out.println("Finished " + peers.get(peers.size() - 1).name());
           peers.add(IcebergRun.run("iceberg-avro-4.3-" + tasks + "t", broker, topic, records, bytes,
-              tasks, "2g", work, Path.of(workerLib), iceberg + "," + ours, 10_000, workerProps,
+              tasks, "2g", work, Path.of(workerLib), iceberg + "," + ourPlugin, 10_000, workerProps,
               converter));
           System.out.println("Finished " + peers.get(peers.size() - 1).name());
         }
@@ -242,12 +259,13 @@ public final class BenchmarkRunner {
         report.append("\n| tasks | ours / Iceberg, end to end (same converter) | ours / Iceberg, worker"
             + " CPU s | ours / Iceberg, heap peak | ours / Iceberg, RSS peak |\n|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i + 1 < peers.size(); i += 2) {
-          SinkRun.Result ours = peers.get(i);
+          SinkRun.Result delta = peers.get(i);
           SinkRun.Result peer = peers.get(i + 1);
           report.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f |%n",
-              ours.tasks(), ours.recordsPerSecond() / peer.recordsPerSecond(),
-              ours.cpuSeconds() / peer.cpuSeconds(), ours.peakHeapMb() / (double) peer.peakHeapMb(),
-              ours.peakRssMb() / (double) peer.peakRssMb()));
+              delta.tasks(), delta.recordsPerSecond() / peer.recordsPerSecond(),
+              delta.cpuSeconds() / peer.cpuSeconds(),
+              delta.peakHeapMb() / (double) peer.peakHeapMb(),
+              delta.peakRssMb() / (double) peer.peakRssMb()));
         }
       }
     }

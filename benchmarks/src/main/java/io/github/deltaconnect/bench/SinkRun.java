@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  */
 public final class SinkRun {
   private static final Pattern COMMIT = Pattern.compile("^(\\d+) \\[([^\\]]+)\\] .*Committed (\\d+)"
-      + " records \\((\\d+) files, (\\d+) bytes\\) to .* in (\\d+) ms \\((\\w+), after (\\d+) ms");
+      + " records \\((\\d+) files, (\\d+) bytes\\) to .* in (\\d+) ms \\((\\w+), after (\\d+) ms"
+      + " of buffering\\) for task (\\d+)");
 
   /** What one run measured. */
   public record Result(String name, int tasks, long records, long bytes, double seconds,
@@ -95,7 +96,8 @@ public final class SinkRun {
       long files = commits.stream().mapToLong(c -> c[2]).sum();
       long fileBytes = commits.stream().mapToLong(c -> c[3]).sum();
       List<Long> commitMs = commits.stream().map(c -> c[4]).toList();
-      double steady = steadyRate(commits);
+      double steady = steadyRate(commits,
+          !"false".equals(config.get("delta.commit.pipelined")));
       if (worker.alive()) {
         worker.deleteConnector(name);
       }
@@ -227,7 +229,7 @@ public final class SinkRun {
         boolean full = reason.equals("RECORDS") || reason.equals("BYTES") || reason.equals("MEMORY");
         out.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(3)),
             Long.parseLong(m.group(4)), Long.parseLong(m.group(5)), Long.parseLong(m.group(6)),
-            Long.parseLong(m.group(8)), full ? 1 : 0, m.group(2).hashCode()});
+            Long.parseLong(m.group(8)), full ? 1 : 0, Long.parseLong(m.group(9))});
       }
     }
     out.sort((a, b) -> Long.compare(a[0], b[0]));
@@ -239,13 +241,15 @@ public final class SinkRun {
    * up (by count, bytes or memory), records / (buffering + commit time), summed over the tasks.
    * NaN when no batch filled up (the interval committed everything).
    */
-  static double steadyRate(List<long[]> commits) {
+  static double steadyRate(List<long[]> commits, boolean pipelined) {
     Map<Long, long[]> perTask = new HashMap<>();
     for (long[] c : commits) {
       if (c[6] == 1) {
         long[] t = perTask.computeIfAbsent(c[7], k -> new long[2]);
         t[0] += c[1];
-        t[1] += c[5] + c[4];
+        // Pipelined, a batch's commit overlaps the next batch's buffering (which includes any
+        // wait for it): the buffering times alone add up to the wall time.
+        t[1] += pipelined ? c[5] : c[5] + c[4];
       }
     }
     if (perTask.isEmpty()) {

@@ -56,6 +56,9 @@ public final class TableSink {
   private final ErrantRecords errant;
   private final SinkMetrics metrics;
   private final LongSupplier clock;
+  private final int taskId;
+  /** delta.buffer.memory.bytes, read once: the record path checks it per record. */
+  private final long memoryBudget;
   /** The batch being filled; a full one is handed to {@link #async} and replaced. */
   private RecordBuffer buffer = new RecordBuffer();
   /** Commits in the background when pipelining is on (null otherwise). */
@@ -93,6 +96,8 @@ public final class TableSink {
     this.errant = new ErrantRecords(reporter(context));
     this.metrics = metrics;
     this.clock = clock;
+    this.taskId = taskId;
+    this.memoryBudget = config.bufferMemoryBytes();
   }
 
   /** Resumes each partition right after the offset the table stores for it. */
@@ -158,7 +163,7 @@ public final class TableSink {
         }
       }
       long rowBytes = SizeEstimator.row(row);
-      if (rowBytes > config.bufferMemoryBytes()) {
+      if (rowBytes > memoryBudget) {
         throw new DataException("record too large: about " + rowBytes + " bytes in memory, more than "
             + DeltaSinkConfig.BUFFER_MEMORY_BYTES + "=" + config.bufferMemoryBytes());
       }
@@ -169,7 +174,7 @@ public final class TableSink {
         }
       }
       if (async != null && async.busy()
-          && buffer.bytes() + async.pendingBytes() + rowBytes > config.bufferMemoryBytes()) {
+          && buffer.bytes() + async.pendingBytes() + rowBytes > memoryBudget) {
         awaitInFlight(Set.of(), false); // the budget covers the batch in flight too
         if (rewound.contains(tp)) {
           return;
@@ -419,8 +424,9 @@ public final class TableSink {
       metrics.written(records);
       metrics.committed(c.version(), c.files(), c.bytes(), done.millis());
       LOG.info("Committed {} records ({} files, {} bytes) to {} version {} in {} ms ({}, after {} ms"
-              + " of buffering); offsets {}", records, c.files(), c.bytes(), table.location(),
-          c.version(), done.millis(), batch.reason(), batch.bufferingMs(), c.offsets());
+              + " of buffering) for task {}; offsets {}", records, c.files(), c.bytes(),
+          table.location(), c.version(), done.millis(), batch.reason(), batch.bufferingMs(),
+          taskId, c.offsets());
       if (converter != null && !c.tableSchema().equals(converter.tableSchema())) {
         // Another task added columns. Rows buffered since have the old shape: commit them as
         // they are, then convert further records to the table's current schema.

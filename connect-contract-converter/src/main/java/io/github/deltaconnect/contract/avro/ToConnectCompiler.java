@@ -288,10 +288,16 @@ final class ToConnectCompiler {
     public Object convert(Object datum) {
       IndexedRecord record = (IndexedRecord) datum;
       Struct struct = new Struct(schema);
+      Object[] values = StructValues.available() ? StructValues.of(struct) : null;
       for (int i = 0; i < fields.length; i++) {
         Object value = record.get(i);
         try {
-          struct.put(fields[i], value == null ? null : converters[i].convert(value));
+          Object converted = value == null ? null : converters[i].convert(value);
+          if (values != null) {
+            values[fields[i].index()] = converted; // types are right by construction
+          } else {
+            struct.put(fields[i], converted);
+          }
         } catch (PathException e) {
           throw e.field(fields[i].name());
         } catch (RuntimeException e) {

@@ -482,4 +482,30 @@ class AvroDataTest {
     assertEquals("a", toConnect.convert(new Utf8("a")));
     assertNull(AvroData.fromConnect(avro).convert(Schema.OPTIONAL_STRING_SCHEMA, null));
   }
+
+  @Test
+  void structsFilledWithoutPerPutValidationAreValidAndEqualToValidatedOnes() {
+    assertTrue(StructValues.available(), "the fast path is taken on this Kafka version");
+    org.apache.avro.Schema avro = AvroBinary.parse("""
+        {"type":"record","name":"Outer","fields":[
+          {"name":"id","type":"string"},
+          {"name":"n","type":["null","long"]},
+          {"name":"at","type":{"type":"long","logicalType":"timestamp-millis"}},
+          {"name":"inner","type":{"type":"record","name":"Inner","fields":[
+            {"name":"tags","type":{"type":"array","items":"string"}}]}}]}""");
+    GenericData.Record inner = new GenericData.Record(avro.getField("inner").schema());
+    inner.put("tags", List.of("a", "b"));
+    GenericData.Record outer = new GenericData.Record(avro);
+    outer.put("id", "x");
+    outer.put("n", null);
+    outer.put("at", 1_000L);
+    outer.put("inner", inner);
+    Struct fast = (Struct) AvroData.toConnect(avro).convert(AvroBinary.decode(avro, outer));
+    fast.validate();
+    Schema schema = fast.schema();
+    Struct validated = new Struct(schema).put("id", "x").put("n", null)
+        .put("at", new java.util.Date(1_000L))
+        .put("inner", new Struct(schema.field("inner").schema()).put("tags", List.of("a", "b")));
+    assertEquals(validated, fast);
+  }
 }
