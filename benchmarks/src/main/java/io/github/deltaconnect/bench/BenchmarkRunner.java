@@ -313,14 +313,33 @@ public final class BenchmarkRunner {
     long records = partitions * (full ? 1000L : 200L);
     String topic = "bench-many";
     long bytes = broker.load(topic, partitions, records);
-    SinkRun.Result r = SinkRun.run("delta-1000p", broker, topic, partitions, records, bytes, 1,
-        "512m", work, Map.of("delta.partition.fields", "tenant", "delta.partition.derived", "",
-            "delta.buffer.memory.bytes", "134217728", "delta.flush.bytes", "134217728"));
+    Map<String, String> delta = Map.of("delta.partition.fields", "tenant",
+        "delta.partition.derived", "", "delta.buffer.memory.bytes", "134217728",
+        "delta.flush.bytes", "134217728");
+    List<SinkRun.Result> runs = new ArrayList<>();
+    runs.add(SinkRun.run("delta-1000p", broker, topic, partitions, records, bytes, 1, "512m",
+        work, delta));
+    System.out.println("Finished " + runs.get(runs.size() - 1).name());
+    String workerLib = System.getProperty("bench.worker43.lib");
+    String iceberg = System.getProperty("bench.iceberg.plugins");
+    if (workerLib != null && Files.isDirectory(Path.of(workerLib)) && iceberg != null
+        && Files.isDirectory(Path.of(iceberg))) {
+      // The same 512 MiB heap for both sinks on the same Kafka 4.3 worker build.
+      Map<String, String> workerProps = Map.of("offset.flush.interval.ms", "1000");
+      runs.add(SinkRun.run("delta-4.3-1000p", broker, topic, partitions, records, bytes, 1,
+          "512m", work, delta, Path.of(workerLib), workerProps));
+      System.out.println("Finished " + runs.get(runs.size() - 1).name());
+      runs.add(IcebergRun.run("iceberg-4.3-1000p", broker, topic, records, bytes, 1, "512m", work,
+          Path.of(workerLib), iceberg, 10_000, workerProps,
+          Map.of("iceberg.tables.default-partition-by", "tenant")));
+      System.out.println("Finished " + runs.get(runs.size() - 1).name());
+    }
     report.append(String.format(Locale.ROOT, "%n### 5. Many partitions, bounded memory%n%n"
         + "%,d records over %,d topic-partitions, table partitioned by `tenant` (100 values), worker"
-        + " heap capped at 512 MiB (-Xmx512m), delta.buffer.memory.bytes=128 MiB:%n%n",
+        + " heap capped at 512 MiB (-Xmx512m), delta.buffer.memory.bytes=128 MiB; Iceberg with the"
+        + " same heap, partitioned by `tenant`, on the Kafka 4.3 worker:%n%n",
         records, partitions));
-    sinkTable(List.of(r), report);
+    sinkTable(runs, report);
   }
 
   private static String rateRow(String name, Limits.Rate r) {
