@@ -220,7 +220,9 @@ public final class Worker implements AutoCloseable {
     sample();
     process.destroy();
     if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      // A worker whose connector hangs in shutdown (seen with Iceberg's coordinator).
       process.destroyForcibly();
+      process.waitFor();
     }
     Files.writeString(dir.resolve("exit"), Integer.toString(process.exitValue()),
         StandardCharsets.UTF_8);

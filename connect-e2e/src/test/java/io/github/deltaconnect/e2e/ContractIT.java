@@ -125,12 +125,9 @@ class ContractIT {
     }
 
     Path table = tmp.resolve("contracted");
-    Map<String, String> config = ConnectHarness.sinkConfig(TOPIC, table, TOPIC + "-dlq");
-    config.put("value.converter", "io.github.deltaconnect.contract.ContractConverter");
-    config.remove("value.converter.schemas.enable");
-    config.put("value.converter.schema.registry.url", registry.ccompatUrl());
+    Map<String, String> config =
+        contractSink(TOPIC, table, TOPIC + "-dlq", registry.ccompatUrl());
     config.put("value.converter.contract.version", "2");
-    config.put("delta.partition.fields", "partition_date");
     config.put("delta.flush.size", "100");
     connect.configureConnector("contract-sink", config);
 
@@ -201,13 +198,10 @@ class ContractIT {
       producer.flush();
     }
     Path table = tmp.resolve("ruled");
-    Map<String, String> config = ConnectHarness.sinkConfig(topic, table, topic + "-dlq");
+    Map<String, String> config =
+        contractSink(topic, table, topic + "-dlq", registry.ccompatUrl());
     config.put("tasks.max", "1");
-    config.put("value.converter", "io.github.deltaconnect.contract.ContractConverter");
-    config.remove("value.converter.schemas.enable");
-    config.put("value.converter.schema.registry.url", registry.ccompatUrl());
     config.put("value.converter.contract.file", contract.toString());
-    config.put("delta.partition.fields", "partition_date");
     connect.configureConnector("rules-sink", config);
 
     ConsumerRecords<byte[], byte[]> dlq = connect.kafka().consume(10, 120_000, topic + "-dlq");
@@ -233,12 +227,9 @@ class ContractIT {
       producer.send(new ProducerRecord<>(topic, 0, "k", "not avro".getBytes(StandardCharsets.UTF_8)));
       producer.flush();
     }
-    Map<String, String> config = ConnectHarness.sinkConfig(topic, tmp.resolve("strict"), "unused");
+    Map<String, String> config =
+        contractSink(topic, tmp.resolve("strict"), "unused", registry.ccompatUrl());
     config.put("tasks.max", "1");
-    config.put("value.converter", "io.github.deltaconnect.contract.ContractConverter");
-    config.remove("value.converter.schemas.enable");
-    config.put("value.converter.schema.registry.url", registry.ccompatUrl());
-    config.put("delta.partition.fields", "partition_date");
     config.remove("errors.tolerance");
     config.remove("errors.deadletterqueue.topic.name");
     config.remove("errors.deadletterqueue.topic.replication.factor");
@@ -265,18 +256,15 @@ class ContractIT {
       producer.flush();
     }
     Path table = tmp.resolve("outage");
-    Map<String, String> config = ConnectHarness.sinkConfig(topic, table, topic + "-dlq");
-    config.put("tasks.max", "1");
-    config.put("value.converter", "io.github.deltaconnect.contract.ContractConverter");
-    config.remove("value.converter.schemas.enable");
     int deadPort;
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       deadPort = socket.getLocalPort(); // closed again: nothing listens there
     }
-    config.put("value.converter.schema.registry.url", "http://127.0.0.1:" + deadPort);
+    Map<String, String> config =
+        contractSink(topic, table, topic + "-dlq", "http://127.0.0.1:" + deadPort);
+    config.put("tasks.max", "1");
     config.put("value.converter.schema.registry.retries", "1");
     config.put("value.converter.schema.registry.retry.backoff.ms", "10");
-    config.put("delta.partition.fields", "partition_date");
     connect.configureConnector("outage-sink", config);
 
     connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("outage-sink", 1,
@@ -287,6 +275,17 @@ class ContractIT {
         "an outage is not bad data: nothing in the DLQ");
     assertTrue(!java.nio.file.Files.exists(table.resolve("_delta_log")), "nothing written");
     connect.deleteConnector("outage-sink");
+  }
+
+  /** The Delta sink behind the contract converter, reading {@code topic} into {@code table}. */
+  static Map<String, String> contractSink(String topic, Path table, String dlq,
+      String registryUrl) {
+    Map<String, String> config = ConnectHarness.sinkConfig(topic, table, dlq);
+    config.put("value.converter", "io.github.deltaconnect.contract.ContractConverter");
+    config.remove("value.converter.schemas.enable");
+    config.put("value.converter.schema.registry.url", registryUrl);
+    config.put("delta.partition.fields", "partition_date");
+    return config;
   }
 
   static byte[] bad(String reason, int v1, int v3, int stranger, Schema s1, Schema s3, String id,
