@@ -280,7 +280,7 @@ public final class BenchmarkRunner {
       report.append(String.format(Locale.ROOT,
           "| %s | %d | %s | %,.0f | %.1f | %,.0f | %d | %d | %.1f MB | %d / %d / %d | %.1f | %.1f"
               + " | %d MB | %d MB | %d |%n",
-          r.name(), r.tasks(), r.finished() ? "yes" : "**no**: " + r.failure(),
+          r.name(), r.tasks(), r.finished() ? "yes" : "**no**: " + shortFailure(r.failure()),
           r.recordsPerSecond(), r.megabytesPerSecond(), r.steadyRecordsPerSecond(), r.commits(),
           r.files(), r.files() == 0 ? 0 : r.fileBytes() / (double) r.files() / 1e6,
           r.commitPercentile(0.5), r.commitPercentile(0.99), r.commitPercentile(1.0),
@@ -340,6 +340,13 @@ public final class BenchmarkRunner {
         + " same heap, partitioned by `tenant`, on the Kafka 4.3 worker:%n%n",
         records, partitions));
     sinkTable(runs, report);
+  }
+
+  /** The first line of a failed task's trace, not the whole status JSON. */
+  static String shortFailure(String failure) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"trace\":\"([^\\\\\"]*)")
+        .matcher(failure);
+    return m.find() ? "task failed: " + m.group(1) : failure;
   }
 
   private static String rateRow(String name, Limits.Rate r) {
