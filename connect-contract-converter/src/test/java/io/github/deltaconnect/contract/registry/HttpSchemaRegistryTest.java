@@ -84,7 +84,7 @@ class HttpSchemaRegistryTest {
     StubServer hanging = server(r -> Reply.hang());
     StubServer live = server(r -> Reply.json(BY_ID));
     RegistrySettings settings =
-        fast(0, hanging.url(), live.url()).withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300));
+        fast(0, hanging.url(), live.url()).withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1));
     HttpSchemaRegistry registry = registry(settings);
 
     assertEquals(SCHEMA, registry.byId(1).schema());
