@@ -24,23 +24,26 @@ final class Tables {
   /** Waits until the table stores offset {@code last} for every partition of the topic. */
   static void awaitStoredOffsets(java.util.function.Supplier<TableReader> table, String connector,
       String topic, int partitions, long last) throws Exception {
-    Waits.until(java.time.Duration.ofMinutes(3), () -> {
-      TableReader reader = table.get();
-      for (int p = 0; p < partitions; p++) {
-        String json = reader.domain("kafka.offsets." + connector + "." + topic + "." + p).orElse(null);
-        if (json == null || !json.contains("\"offset\":" + last + ",")) {
-          return null;
-        }
-      }
-      return Boolean.TRUE;
-    }, connector + " never stored offset " + last + " for every partition of " + topic);
+    long[] each = new long[partitions];
+    java.util.Arrays.fill(each, last);
+    awaitStoredOffsets(table, connector, topic, each);
+  }
+
+  static void awaitStoredOffsets(Path table, String connector, String topic, int partitions,
+      long last) throws Exception {
+    awaitStoredOffsets(() -> new TableReader(uri(table)), connector, topic, partitions, last);
   }
 
   /** Waits until the table stores, for each partition p of the topic, offset {@code last[p]}. */
   static void awaitStoredOffsetsPerPartition(Path table, String connector, String topic,
       long... last) throws Exception {
+    awaitStoredOffsets(() -> new TableReader(uri(table)), connector, topic, last);
+  }
+
+  private static void awaitStoredOffsets(java.util.function.Supplier<TableReader> table,
+      String connector, String topic, long[] last) throws Exception {
     Waits.until(java.time.Duration.ofMinutes(3), () -> {
-      TableReader reader = new TableReader(uri(table));
+      TableReader reader = table.get();
       for (int p = 0; p < last.length; p++) {
         String json = reader.domain("kafka.offsets." + connector + "." + topic + "." + p).orElse(null);
         if (json == null || !json.contains("\"offset\":" + last[p] + ",")) {
@@ -49,11 +52,6 @@ final class Tables {
       }
       return Boolean.TRUE;
     }, connector + " never stored offsets " + java.util.Arrays.toString(last) + " for " + topic);
-  }
-
-  static void awaitStoredOffsets(Path table, String connector, String topic, int partitions,
-      long last) throws Exception {
-    awaitStoredOffsets(() -> new TableReader(uri(table)), connector, topic, partitions, last);
   }
 
   /** Every good event exactly once, each row's values as generated, and nothing else. */
