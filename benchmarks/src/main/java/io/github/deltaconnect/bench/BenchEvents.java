@@ -73,18 +73,7 @@ public final class BenchEvents {
     r.put("amount", Math.round((seq % 10_000) * 37.0) / 100.0);
     r.put("event_ts", T0 + seq * 7);
     r.put("device", d);
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
-    out.write(0);
-    out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(schemaId).array());
-    org.apache.avro.io.BinaryEncoder encoder =
-        org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
-    try {
-      new org.apache.avro.generic.GenericDatumWriter<Object>(schema).write(r, encoder);
-      encoder.flush();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return io.github.deltaconnect.contract.testing.Wire.encode(schemaId, schema, r);
   }
 
   public static byte[] event(long seq) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -22,6 +23,25 @@ import org.apache.kafka.common.TopicPartition;
 public final class BenchmarkRunner {
 
   static final String CONTRACT_CONVERTER = "io.github.deltaconnect.contract.ContractConverter";
+
+  /** The side-by-side's peers, built by the -Pbench profile: a Kafka 4.3 worker and Iceberg. */
+  record Peers(Path workerLib, Path icebergPlugins) {
+    /**
+     * An idle Iceberg task sees the coordinator's commit request only in put(), which Connect
+     * calls about once per offset flush: 1 s keeps its commits prompt. Same worker for both sinks.
+     */
+    static final Map<String, String> WORKER_PROPS = Map.of("offset.flush.interval.ms", "1000");
+
+    static Optional<Peers> built() {
+      String lib = System.getProperty("bench.worker43.lib");
+      String iceberg = System.getProperty("bench.iceberg.plugins");
+      if (lib == null || iceberg == null || !Files.isDirectory(Path.of(lib))
+          || !Files.isDirectory(Path.of(iceberg))) {
+        return Optional.empty();
+      }
+      return Optional.of(new Peers(Path.of(lib), Path.of(iceberg)));
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = parse(args);
@@ -118,14 +138,11 @@ public final class BenchmarkRunner {
    */
   private static void peer(Broker broker, String topic, long records, long bytes, int partitions,
       List<Integer> taskCounts, Path work, StringBuilder report) throws Exception {
-    Path workerLib = Path.of(System.getProperty("bench.worker43.lib"));
-    Path iceberg = Path.of(System.getProperty("bench.iceberg.plugins"));
-    if (!Files.isDirectory(workerLib) || !Files.isDirectory(iceberg)) {
-      throw new IllegalStateException("peers not built: run with -Pbench from the repository root");
-    }
-    // An idle Iceberg task sees the coordinator's commit request only in put(), which Connect
-    // calls about once per offset flush: 1 s keeps its commits prompt. Same worker for both.
-    Map<String, String> workerProps = Map.of("offset.flush.interval.ms", "1000");
+    Peers peers = Peers.built().orElseThrow(() -> new IllegalStateException(
+        "peers not built: run with -Pbench from the repository root"));
+    Path workerLib = peers.workerLib();
+    Path iceberg = peers.icebergPlugins();
+    Map<String, String> workerProps = Peers.WORKER_PROPS;
     List<SinkRun.Result> runs = new ArrayList<>();
     SinkRun.Result fileStream = SinkRun.fileStream("filestream-4.3-1t", broker, topic, records,
         bytes, 1, work, workerLib, workerProps);
@@ -217,11 +234,11 @@ public final class BenchmarkRunner {
         System.out.println("Finished " + runs.get(runs.size() - 1).name());
       }
       List<SinkRun.Result> peers = new ArrayList<>();
-      String workerLib = System.getProperty("bench.worker43.lib");
-      String iceberg = System.getProperty("bench.iceberg.plugins");
-      if (withPeers && workerLib != null && Files.isDirectory(Path.of(workerLib))
-          && iceberg != null && Files.isDirectory(Path.of(iceberg))) {
-        Map<String, String> workerProps = Map.of("offset.flush.interval.ms", "1000");
+      Optional<Peers> built = withPeers ? Peers.built() : Optional.empty();
+      if (built.isPresent()) {
+        Path workerLib = built.get().workerLib();
+        String iceberg = built.get().icebergPlugins().toString();
+        Map<String, String> workerProps = Peers.WORKER_PROPS;
         String ourPlugin =
             Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath().toString();
         for (int tasks : taskCounts) {
@@ -229,10 +246,10 @@ public final class BenchmarkRunner {
           side.put("delta.partition.fields", "region");
           side.put("delta.partition.derived", "");
           peers.add(SinkRun.run("delta-avro-4.3-" + tasks + "t", broker, topic, partitions, records,
-              bytes, tasks, "2g", work, side, Path.of(workerLib), workerProps));
+              bytes, tasks, "2g", work, side, workerLib, workerProps));
           System.out.println("Finished " + peers.get(peers.size() - 1).name());
           peers.add(IcebergRun.run("iceberg-avro-4.3-" + tasks + "t", broker, topic, records, bytes,
-              tasks, "2g", work, Path.of(workerLib), iceberg + "," + ourPlugin, 10_000, workerProps,
+              tasks, "2g", work, workerLib, iceberg + "," + ourPlugin, 10_000, workerProps,
               converter));
           System.out.println("Finished " + peers.get(peers.size() - 1).name());
         }
@@ -320,17 +337,15 @@ public final class BenchmarkRunner {
     runs.add(SinkRun.run("delta-1000p", broker, topic, partitions, records, bytes, 1, "512m",
         work, delta));
     System.out.println("Finished " + runs.get(runs.size() - 1).name());
-    String workerLib = System.getProperty("bench.worker43.lib");
-    String iceberg = System.getProperty("bench.iceberg.plugins");
-    if (workerLib != null && Files.isDirectory(Path.of(workerLib)) && iceberg != null
-        && Files.isDirectory(Path.of(iceberg))) {
+    Optional<Peers> peers = Peers.built();
+    if (peers.isPresent()) {
       // The same 512 MiB heap for both sinks on the same Kafka 4.3 worker build.
-      Map<String, String> workerProps = Map.of("offset.flush.interval.ms", "1000");
+      Path workerLib = peers.get().workerLib();
       runs.add(SinkRun.run("delta-4.3-1000p", broker, topic, partitions, records, bytes, 1,
-          "512m", work, delta, Path.of(workerLib), workerProps));
+          "512m", work, delta, workerLib, Peers.WORKER_PROPS));
       System.out.println("Finished " + runs.get(runs.size() - 1).name());
       runs.add(IcebergRun.run("iceberg-4.3-1000p", broker, topic, records, bytes, 1, "512m", work,
-          Path.of(workerLib), iceberg, 10_000, workerProps,
+          workerLib, peers.get().icebergPlugins().toString(), 10_000, Peers.WORKER_PROPS,
           Map.of("iceberg.tables.default-partition-by", "tenant")));
       System.out.println("Finished " + runs.get(runs.size() - 1).name());
     }
