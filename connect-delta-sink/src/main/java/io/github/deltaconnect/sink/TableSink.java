@@ -324,34 +324,27 @@ public final class TableSink {
       commitNow(reason, closing, offThread);
       return;
     }
-    if (buffer.isEmpty() || failed) {
-      return;
+    AsyncCommitter.Batch batch = takeBatch(reason, closing, offThread);
+    if (batch != null) {
+      async.submit(batch);
     }
-    awaitInFlight(closing, offThread);
-    if (buffer.isEmpty() || failed) {
-      return; // the previous batch was fenced and this one discarded with it
-    }
-    errant.awaitAll(); // the DLQ holds every record this batch's offsets cover
-    async.submit(new AsyncCommitter.Batch(buffer, schemaOfBuffer(),
-        config.partitionSpec().columns(), reason, clock.getAsLong() - buffer.firstAddedAtMs()));
-    buffer = new RecordBuffer();
-    metrics.buffered(0, 0);
   }
 
-  /** Commits the current batch on this thread, after whatever is in flight. */
+  /**
+   * Commits the current batch on this thread, after whatever is in flight (waited for even when
+   * nothing is buffered: close() and schema changes rely on it).
+   */
   private void commitNow(FlushPolicy.Reason reason, Set<TopicPartition> closing,
       boolean offThread) {
     if (failed) {
       return;
     }
     awaitInFlight(closing, offThread);
-    if (buffer.isEmpty() || failed) {
+    AsyncCommitter.Batch batch = takeBatch(reason, closing, offThread);
+    if (batch == null) {
       return;
     }
-    errant.awaitAll();
     long start = clock.getAsLong();
-    AsyncCommitter.Batch batch = new AsyncCommitter.Batch(buffer, schemaOfBuffer(),
-        config.partitionSpec().columns(), reason, start - buffer.firstAddedAtMs());
     BatchCommitter.Outcome outcome;
     try {
       outcome = committer.commit(batch.buffer(), batch.schema(), batch.partitionColumns());
@@ -359,9 +352,30 @@ public final class TableSink {
       fail(e);
       throw e;
     }
-    buffer = new RecordBuffer();
     complete(new AsyncCommitter.Done(batch, outcome, clock.getAsLong() - start), closing,
         offThread);
+  }
+
+  /**
+   * Waits for the batch in flight, then ends the current one and starts a new buffer; null when
+   * there is nothing to commit (empty, failed, or discarded with a fenced batch in flight).
+   */
+  private AsyncCommitter.Batch takeBatch(FlushPolicy.Reason reason, Set<TopicPartition> closing,
+      boolean offThread) {
+    if (buffer.isEmpty() || failed) {
+      return null;
+    }
+    awaitInFlight(closing, offThread);
+    if (buffer.isEmpty() || failed) {
+      return null;
+    }
+    errant.awaitAll(); // the DLQ holds every record this batch's offsets cover
+    long now = clock.getAsLong();
+    AsyncCommitter.Batch batch = new AsyncCommitter.Batch(buffer, schemaOfBuffer(),
+        config.partitionSpec().columns(), reason, now - buffer.firstAddedAtMs());
+    buffer = new RecordBuffer();
+    metrics.buffered(0, 0);
+    return batch;
   }
 
   private StructType schemaOfBuffer() {
