@@ -231,8 +231,6 @@ public final class RecordReader {
   private Decision decideNow(String topic, int id) {
     try {
       return registry.isPresent() ? decideWithRegistry(topic, id, registry.get()) : decideLocally(id);
-    } catch (SchemaNotFoundException e) {
-      throw new IllegalStateException("unreachable: not-found answers are handled", e);
     } catch (RegistryException e) {
       throw new RegistryFailure("The Schema Registry could not answer for schema id " + id
           + " on topic " + topic + ": " + e.getMessage() + ". The task stops rather than send"

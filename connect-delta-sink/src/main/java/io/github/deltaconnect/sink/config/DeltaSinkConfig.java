@@ -101,7 +101,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
     def.define(COMMIT_PIPELINED, Type.BOOLEAN, true, Importance.LOW,
         "Commit a full batch on a background thread while the task buffers the next, so Parquet"
             + " encoding and the Delta commit overlap with consuming. At most one batch is in flight"
-            + " per task, and each batch is then at most half of " + "delta.buffer.memory.bytes"
+            + " per task, and each batch is then at most half of " + BUFFER_MEMORY_BYTES
             + ", so both fit the budget. false: the task stops consuming while it commits.",
         GROUP_TABLE, ++order, Width.SHORT, "Pipelined commits");
 
