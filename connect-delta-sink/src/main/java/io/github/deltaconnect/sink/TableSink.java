@@ -180,7 +180,7 @@ public final class TableSink {
           return;
         }
       }
-      buffer.add(tp, offset, partitioning.key(row), row, rowBytes, now);
+      buffer.add(tp, offset, partitioning.key(row), converter.tableSchema(), row, now);
     } catch (org.apache.kafka.connect.errors.DataException e) {
       toDlq(record, tp, e, now);
     }

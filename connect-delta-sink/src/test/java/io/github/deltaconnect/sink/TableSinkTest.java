@@ -459,11 +459,11 @@ class TableSinkTest {
   void aRecordLargerThanTheMemoryBudgetGoesToTheDlqAndJmxCountsIt() throws Exception {
     TopicPartition p0 = new TopicPartition(TOPIC, 0);
     FakeContext ctx = new FakeContext(true);
-    TableSink sink = sink(ctx, props(DeltaSinkConfig.BUFFER_MEMORY_BYTES, "4096",
-        DeltaSinkConfig.FLUSH_BYTES, "4096"), 0);
+    TableSink sink = sink(ctx, props(DeltaSinkConfig.BUFFER_MEMORY_BYTES, "32768",
+        DeltaSinkConfig.FLUSH_BYTES, "32768"), 0);
     metrics.register("jmx-test", 7);
     sink.open(List.of(p0));
-    SinkRecord huge = event(0, 1, "x".repeat(10_000), DAY0);
+    SinkRecord huge = event(0, 1, "x".repeat(40_000), DAY0);
     sink.put(List.of(event(0, 0, "eu", DAY0), huge, event(0, 2, "us", DAY0)));
     sink.close(List.of(p0));
     assertEquals(List.of(huge), ctx.dlq);

@@ -1,6 +1,7 @@
 package io.github.deltaconnect.sink.buffer;
 
-import java.util.ArrayList;
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.types.StructType;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -11,27 +12,41 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Converted rows waiting for the next commit, bucketed by table partition value (so each bucket
  * becomes its own Parquet files), with the Kafka offset range each topic-partition contributed and
- * an estimate of the memory they hold.
+ * the heap the buffered columns hold. Rows are stored column by column ({@link Column}), not as
+ * the row objects they arrive as.
  */
 public final class RecordBuffer {
 
-  private final Map<List<Object>, List<Object[]>> buckets = new LinkedHashMap<>();
+  private final Map<List<Object>, Column.Struct> buckets = new LinkedHashMap<>();
+  private Allocation allocation = new Allocation();
+  /** The schema every buffered row has (rows of another shape need a new buffer). */
+  private StructType schema;
   /** Per topic-partition: {first, last} offset, updated in place (one lookup per record). */
   private final Map<TopicPartition, long[]> ranges = new HashMap<>();
   private int records;
-  private long bytes;
   private long firstAddedAtMs = -1;
 
   /**
-   * Adds one row of {@code rowBytes} (see {@link SizeEstimator#row}); offsets of one
+   * Adds one row ({@code RowConverter}'s form, in {@code schema}'s column order); offsets of one
    * topic-partition must arrive in increasing order.
    */
-  public void add(TopicPartition tp, long offset, List<Object> partitionValues, Object[] row,
-      long rowBytes, long nowMs) {
-    buckets.computeIfAbsent(partitionValues, k -> new ArrayList<>()).add(row);
+  public void add(TopicPartition tp, long offset, List<Object> partitionValues, StructType schema,
+      Object[] row, long nowMs) {
+    if (schema != this.schema) {
+      if (!buckets.isEmpty()) {
+        throw new IllegalStateException("rows of schema " + schema + " added to a buffer of "
+            + this.schema + "; commit the buffer first");
+      }
+      this.schema = schema;
+    }
+    Column.Struct bucket = buckets.get(partitionValues);
+    if (bucket == null) {
+      bucket = new Column.Struct(schema, allocation);
+      buckets.put(partitionValues, bucket);
+    }
+    bucket.append(row);
     track(tp, offset);
     records++;
-    bytes += rowBytes;
     if (firstAddedAtMs < 0) {
       firstAddedAtMs = nowMs;
     }
@@ -72,8 +87,9 @@ public final class RecordBuffer {
     return records;
   }
 
+  /** Heap held by the buffered rows (their columns' arrays, as allocated). */
   public long bytes() {
-    return bytes;
+    return allocation.bytes();
   }
 
   /** When the oldest buffered record arrived, or -1 when empty. */
@@ -81,8 +97,16 @@ public final class RecordBuffer {
     return firstAddedAtMs;
   }
 
-  public Map<List<Object>, List<Object[]>> buckets() {
-    return Collections.unmodifiableMap(buckets);
+  /** The schema of the buffered rows, or null when no row was added. */
+  public StructType schema() {
+    return schema;
+  }
+
+  /** The buffered rows per table partition value, as batches Kernel's Parquet writer reads. */
+  public Map<List<Object>, ColumnarBatch> batches() {
+    Map<List<Object>, ColumnarBatch> out = new LinkedHashMap<>();
+    buckets.forEach((key, rows) -> out.put(key, new ColumnBatch(schema, rows)));
+    return Collections.unmodifiableMap(out);
   }
 
   /** The offset range of every topic-partition in the batch (a copy). */
@@ -92,11 +116,4 @@ public final class RecordBuffer {
     return Collections.unmodifiableMap(out);
   }
 
-  public void clear() {
-    buckets.clear();
-    ranges.clear();
-    records = 0;
-    bytes = 0;
-    firstAddedAtMs = -1;
-  }
 }

@@ -5,22 +5,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Estimates the heap a converted row holds (object headers, references, payload), so the memory
- * budget bounds what the task really keeps, not only the Kafka bytes it read.
+ * Estimates the heap a converted row will take once appended to the buffer's columns (see
+ * {@link Column}: 8 bytes per scalar, text as UTF-8 plus its address and length), so the memory
+ * budget is checked before a row is added; the buffer then counts what it really allocated.
  */
 public final class SizeEstimator {
-  private static final int HEADER = 16;
-  private static final int REF = 8;
+  private static final int SCALAR = 8;
+  private static final int VARIABLE = 16; // address and length
 
   private SizeEstimator() {}
 
   public static long row(Object[] row) {
-    return array(row) + REF; // plus the bucket list's reference to it
-  }
-
-  private static long array(Object[] values) {
-    long size = HEADER + (long) REF * values.length;
-    for (Object v : values) {
+    long size = 0;
+    for (Object v : row) {
       size += value(v);
     }
     return size;
@@ -28,40 +25,34 @@ public final class SizeEstimator {
 
   static long value(Object v) {
     if (v == null) {
-      return 0;
+      return SCALAR;
     }
     if (v instanceof String s) {
-      return 40L + s.length(); // String + compact Latin-1 byte[]; UTF-16 strings are undercounted 2x
+      return VARIABLE + s.length(); // UTF-8 of non-Latin text is undercounted up to 3x
     }
     if (v instanceof byte[] b) {
-      return HEADER + b.length;
-    }
-    if (v instanceof Long || v instanceof Double) {
-      return 24;
-    }
-    if (v instanceof Number || v instanceof Boolean) {
-      return 16;
+      return VARIABLE + b.length;
     }
     if (v instanceof BigDecimal d) {
-      return 40L + d.unscaledValue().bitLength() / 8;
+      return 52L + d.unscaledValue().bitLength() / 8;
     }
     if (v instanceof Object[] a) {
-      return array(a);
+      return row(a);
     }
     if (v instanceof List<?> list) {
-      long size = 40L + (long) REF * list.size();
+      long size = SCALAR;
       for (Object e : list) {
         size += value(e);
       }
       return size;
     }
     if (v instanceof Map<?, ?> map) {
-      long size = 64L + 48L * map.size();
+      long size = SCALAR;
       for (Map.Entry<?, ?> e : map.entrySet()) {
         size += value(e.getKey()) + value(e.getValue());
       }
       return size;
     }
-    return 32;
+    return SCALAR;
   }
 }

@@ -87,6 +87,10 @@ public final class BatchCommitter {
   }
 
   public Outcome commit(RecordBuffer buffer, StructType schema, List<String> partitionColumns) {
+    if (buffer.schema() != null && !buffer.schema().equals(schema)) {
+      throw new IllegalStateException("buffered rows have schema " + buffer.schema()
+          + ", not the batch's " + schema);
+    }
     fault.batchStarted();
     Map<TopicPartition, OffsetRange> ranges = buffer.offsetRanges();
     DataFiles files = null;
@@ -129,7 +133,7 @@ public final class BatchCommitter {
         // Otherwise files stay valid on a retry: a newer table schema may only have more columns,
         // which read as null in these files.
         files = DataFiles.write(table.engine(), state, schema, tableSchema,
-            new PartitionValues(schema, partitionColumns), buffer.buckets());
+            new PartitionValues(schema, partitionColumns), buffer.batches());
         filesPhysical = physical;
         fault.at(FaultPoint.Stage.AFTER_FILES);
       }

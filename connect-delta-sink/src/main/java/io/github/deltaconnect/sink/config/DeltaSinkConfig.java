@@ -133,7 +133,8 @@ public final class DeltaSinkConfig extends AbstractConfig {
         GROUP_FLUSH, ++order, Width.SHORT, "Flush records");
     def.define(FLUSH_BYTES, Type.LONG, 64L * 1024 * 1024, ConfigDef.Range.atLeast(1024),
         Importance.MEDIUM,
-        "Commit when the buffered records' estimated in-memory size reaches this many bytes.",
+        "Commit when the buffered records' in-memory size (the arrays of their column buffers) reaches"
+            + " this many bytes.",
         GROUP_FLUSH, ++order, Width.SHORT, "Flush bytes");
     def.define(FLUSH_INTERVAL_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(100), Importance.MEDIUM,
         "Commit when the oldest buffered record has waited this long, so tables stay fresh on slow"
@@ -143,7 +144,8 @@ public final class DeltaSinkConfig extends AbstractConfig {
         Importance.MEDIUM,
         "Per-task memory budget for buffered records, whatever the number of Kafka partitions and table"
             + " partitions; reaching it flushes early instead of growing. Must be at least "
-            + FLUSH_BYTES + ". A single record larger than this goes to the DLQ.",
+            + FLUSH_BYTES + ". Counted as the arrays the column buffers allocate, in steps of at most 64"
+            + " KiB per column; a single record larger than this goes to the DLQ.",
         GROUP_FLUSH, ++order, Width.SHORT, "Memory budget");
     def.define(FILE_TARGET_BYTES, Type.LONG, 128L * 1024 * 1024, ConfigDef.Range.atLeast(1024 * 1024),
         Importance.LOW, "Parquet files roll over at about this size.",

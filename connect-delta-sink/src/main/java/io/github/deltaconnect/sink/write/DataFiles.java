@@ -41,16 +41,16 @@ public final class DataFiles {
    */
   public static DataFiles write(Engine engine, Row txnState, StructType rowsSchema,
       StructType tableSchema, PartitionValues partitioning,
-      Map<List<Object>, List<Object[]>> rowsByPartition) {
+      Map<List<Object>, ColumnarBatch> rowsByPartition) {
     boolean columnMapping = PhysicalSchema.usesColumnMapping(tableSchema);
     List<Bucket> out = new ArrayList<>(rowsByPartition.size());
-    for (Map.Entry<List<Object>, List<Object[]>> e : rowsByPartition.entrySet()) {
-      if (e.getValue().isEmpty()) {
+    for (Map.Entry<List<Object>, ColumnarBatch> e : rowsByPartition.entrySet()) {
+      if (e.getValue().getSize() == 0) {
         continue;
       }
       Map<String, Literal> values = partitioning.literals(e.getKey());
       DataWriteContext ctx = Transaction.getWriteContext(engine, txnState, values);
-      ColumnarBatch logical = new RowBatch(rowsSchema, e.getValue());
+      ColumnarBatch logical = e.getValue();
       List<DataFileStatus> files = new ArrayList<>();
       try (CloseableIterator<FilteredColumnarBatch> physical = columnMapping
               ? single(physical(logical, tableSchema, partitioning.columns()))

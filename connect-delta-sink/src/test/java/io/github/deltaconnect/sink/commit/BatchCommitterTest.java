@@ -41,7 +41,8 @@ public class BatchCommitterTest {
     RecordBuffer buffer = new RecordBuffer();
     for (int i = 0; i < count; i++) {
       Object[] row = {prefix + i, (long) i, i % 2 == 0 ? "eu" : "us"};
-      buffer.add(new TopicPartition("t", partition), i, java.util.Arrays.asList(row[2]), row, 64, 0);
+      buffer.add(new TopicPartition("t", partition), i, java.util.Arrays.asList(row[2]), SCHEMA, row,
+          0);
     }
     return buffer;
   }
@@ -84,9 +85,9 @@ public class BatchCommitterTest {
     RecordBuffer zombieRows = new RecordBuffer();
     for (int i = 2; i < 12; i++) {
       Object[] row = {"k" + i, (long) i, "eu"};
-      ownerRows.add(new TopicPartition("t", 0), i, List.of("eu"), row, 64, 0);
+      ownerRows.add(new TopicPartition("t", 0), i, List.of("eu"), SCHEMA, row, 0);
       if (i < 10) {
-        zombieRows.add(new TopicPartition("t", 0), i, List.of("eu"), row.clone(), 64, 0);
+        zombieRows.add(new TopicPartition("t", 0), i, List.of("eu"), SCHEMA, row.clone(), 0);
       }
     }
     DeltaTable racing = new DeltaTable(real.location(), new RacingEngine(table().engine(),
@@ -123,7 +124,7 @@ public class BatchCommitterTest {
             for (int i = 0; i < 5; i++) {
               long offset = b * 5L + i;
               buffer.add(new TopicPartition("t", task), offset, List.of("eu"),
-                  new Object[] {task + "-" + offset, offset, "eu"}, 64, 0);
+                  SCHEMA, new Object[] {task + "-" + offset, offset, "eu"}, 0);
             }
             together.await(); // all tasks race for the same table version
             assertInstanceOf(BatchCommitter.Committed.class,

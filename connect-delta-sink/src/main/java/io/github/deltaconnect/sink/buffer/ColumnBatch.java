@@ -1,4 +1,4 @@
-package io.github.deltaconnect.sink.write;
+package io.github.deltaconnect.sink.buffer;
 
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
@@ -9,20 +9,20 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * A {@link ColumnarBatch} view over buffered rows ({@code Object[]} in table-schema order), so
- * Kernel's Parquet writer reads the buffer in place instead of a second, columnar copy of it.
- * Kernel drops partition columns before writing; the view then maps its columns to row positions.
+ * The rows of one table partition as a {@link ColumnarBatch}, read in place by Kernel's Parquet
+ * writer. Kernel drops partition columns before writing; the view then maps its columns to the
+ * buffered ones.
  */
-public final class RowBatch implements ColumnarBatch {
+final class ColumnBatch implements ColumnarBatch {
   private final StructType schema;
-  private final List<Object[]> rows;
+  private final Column.Struct rows;
   private final int[] positions;
 
-  public RowBatch(StructType schema, List<Object[]> rows) {
+  ColumnBatch(StructType schema, Column.Struct rows) {
     this(schema, rows, IntStream.range(0, schema.length()).toArray());
   }
 
-  private RowBatch(StructType schema, List<Object[]> rows, int[] positions) {
+  private ColumnBatch(StructType schema, Column.Struct rows, int[] positions) {
     this.schema = schema;
     this.rows = rows;
     this.positions = positions;
@@ -35,12 +35,12 @@ public final class RowBatch implements ColumnarBatch {
 
   @Override
   public ColumnVector getColumnVector(int ordinal) {
-    return ValueVector.column(schema.at(ordinal).getDataType(), rows, positions[ordinal]);
+    return new ColumnView(rows.children[positions[ordinal]], 0, rows.size);
   }
 
   @Override
   public int getSize() {
-    return rows.size();
+    return rows.size;
   }
 
   @Override
@@ -53,7 +53,7 @@ public final class RowBatch implements ColumnarBatch {
         kept[j++] = positions[i];
       }
     }
-    return new RowBatch(new StructType(fields), rows, kept);
+    return new ColumnBatch(new StructType(fields), rows, kept);
   }
 
   @Override
@@ -61,6 +61,6 @@ public final class RowBatch implements ColumnarBatch {
     if (newSchema.length() != schema.length()) {
       throw new IllegalArgumentException("schema " + newSchema + " does not match " + schema);
     }
-    return new RowBatch(newSchema, rows, positions);
+    return new ColumnBatch(newSchema, rows, positions);
   }
 }
