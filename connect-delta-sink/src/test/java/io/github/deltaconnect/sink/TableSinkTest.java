@@ -273,7 +273,7 @@ class TableSinkTest {
   }
 
   @Test
-  void everyTypeRoundTripsThroughParquetAndAKernelScan() {
+  void everyTypeRoundTripsThroughParquetAndAKernelScan() throws Exception {
     Schema all = io.github.deltaconnect.sink.convert.RowConverterTest.ALL;
     Schema address = io.github.deltaconnect.sink.convert.RowConverterTest.ADDRESS;
     Struct v = new Struct(all)
@@ -317,6 +317,30 @@ class TableSinkTest {
     assertEquals(0, row.get("_kafka_partition"));
     assertEquals(7L, row.get("_kafka_offset"));
     assertEquals(1_000_000L, row.get("_kafka_timestamp"));
+
+    // Strings leave the buffer as raw UTF-8 (see ColumnView): the files must still declare them.
+    org.apache.parquet.schema.MessageType file = dataFileSchema();
+    org.apache.parquet.schema.LogicalTypeAnnotation string =
+        org.apache.parquet.schema.LogicalTypeAnnotation.stringType();
+    for (String[] path : List.of(new String[] {"text"}, new String[] {"address", "city"},
+        new String[] {"tags", "list", "element"}, new String[] {"attrs", "key_value", "key"},
+        new String[] {"_kafka_topic"})) {
+      assertEquals(string, file.getType(path).getLogicalTypeAnnotation(), String.join(".", path));
+    }
+    assertEquals(null, file.getType("blob").getLogicalTypeAnnotation());
+  }
+
+  private org.apache.parquet.schema.MessageType dataFileSchema() throws java.io.IOException {
+    Path log = dir.resolve("table/_delta_log");
+    try (var files = java.nio.file.Files.walk(dir.resolve("table"))) {
+      Path data = files.filter(f -> f.toString().endsWith(".parquet") && !f.startsWith(log))
+          .findFirst().orElseThrow();
+      try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+              new org.apache.hadoop.fs.Path(data.toUri()), new org.apache.hadoop.conf.Configuration()))) {
+        return reader.getFooter().getFileMetaData().getSchema();
+      }
+    }
   }
 
   @Test

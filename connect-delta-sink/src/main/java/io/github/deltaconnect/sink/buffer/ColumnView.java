@@ -3,12 +3,20 @@ package io.github.deltaconnect.sink.buffer;
 import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.MapValue;
+import io.delta.kernel.types.BinaryType;
 import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.StringType;
 import java.math.BigDecimal;
 
 /**
  * A read-only {@link ColumnVector} over rows {@code [start, start + size)} of a buffered
  * {@link Column}: a table column, a struct's child, or one array's or map's elements.
+ *
+ * <p>A string column reports itself as binary. Kernel's Parquet writer takes the file schema (and
+ * so the STRING annotation) from the batch's schema but picks each value writer by the vector's
+ * type; as binary, the buffered UTF-8 bytes are written as they are instead of being decoded to a
+ * String and encoded again (a quarter of the commit thread). The bytes written are the same, and
+ * {@link #getString} still answers for any reader that asks.
  */
 final class ColumnView implements ColumnVector {
   private final Column column;
@@ -23,7 +31,7 @@ final class ColumnView implements ColumnVector {
 
   @Override
   public DataType getDataType() {
-    return column.type;
+    return column.type instanceof StringType ? BinaryType.BINARY : column.type;
   }
 
   @Override

@@ -107,7 +107,7 @@ class RecordBufferTest {
       for (int c = 0; c < ALL.length(); c++) {
         ColumnVector column = batch.getColumnVector(c);
         for (int i = 0; i < rows.size(); i++) {
-          assertEquals(comparable(rows.get(i)[c]), read(column, i),
+          assertEquals(comparable(rows.get(i)[c]), read(ALL.at(c).getDataType(), column, i),
               "column " + ALL.at(c).getName() + " row " + i);
         }
       }
@@ -157,12 +157,11 @@ class RecordBufferTest {
     return v;
   }
 
-  /** A value read through Kernel's ColumnVector API, as Kernel's Parquet writer reads it. */
-  private static Object read(ColumnVector v, int row) {
+  /** A value of type {@code t} read through Kernel's ColumnVector API. */
+  private static Object read(DataType t, ColumnVector v, int row) {
     if (v.isNullAt(row)) {
       return null;
     }
-    DataType t = v.getDataType();
     if (t instanceof BooleanType) {
       return v.getBoolean(row);
     } else if (t instanceof ByteType) {
@@ -186,21 +185,21 @@ class RecordBufferTest {
     } else if (t instanceof StructType st) {
       List<Object> fields = new ArrayList<>();
       for (int i = 0; i < st.length(); i++) {
-        fields.add(read(v.getChild(i), row));
+        fields.add(read(st.at(i).getDataType(), v.getChild(i), row));
       }
       return fields;
-    } else if (t instanceof ArrayType) {
+    } else if (t instanceof ArrayType at) {
       ArrayValue array = v.getArray(row);
       List<Object> out = new ArrayList<>();
       for (int i = 0; i < array.getSize(); i++) {
-        out.add(read(array.getElements(), i));
+        out.add(read(at.getElementType(), array.getElements(), i));
       }
       return out;
-    } else if (t instanceof MapType) {
+    } else if (t instanceof MapType mt) {
       MapValue map = v.getMap(row);
       Map<Object, Object> out = new LinkedHashMap<>();
       for (int i = 0; i < map.getSize(); i++) {
-        out.put(read(map.getKeys(), i), read(map.getValues(), i));
+        out.put(read(mt.getKeyType(), map.getKeys(), i), read(mt.getValueType(), map.getValues(), i));
       }
       return out;
     }
