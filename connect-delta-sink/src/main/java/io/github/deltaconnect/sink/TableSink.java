@@ -75,6 +75,7 @@ public final class TableSink {
   private PartitionValues partitioning;
   /** A commit failed: the task is dying, and whatever is buffered is left to its successor. */
   private boolean failed;
+  private TopicPartition lastPartition;
 
   public TableSink(DeltaSinkConfig config, SinkTaskContext context, DeltaTable table,
       String connectorId, int taskId, SinkMetrics metrics, LongSupplier clock) {
@@ -135,7 +136,7 @@ public final class TableSink {
   }
 
   private void accept(SinkRecord record) {
-    TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
+    TopicPartition tp = partitionOf(record);
     long offset = record.kafkaOffset();
     if (rewound.contains(tp)) {
       return; // fetched before the rewind; Connect delivers it again
@@ -184,6 +185,20 @@ public final class TableSink {
     } catch (org.apache.kafka.connect.errors.DataException e) {
       toDlq(record, tp, e, now);
     }
+  }
+
+  /**
+   * The record's topic-partition, reusing the last instance: records arrive in runs per partition,
+   * and the per-record map lookups keyed by the same instance skip equals().
+   */
+  private TopicPartition partitionOf(SinkRecord record) {
+    TopicPartition last = lastPartition;
+    if (last == null || last.partition() != record.kafkaPartition()
+        || !last.topic().equals(record.topic())) {
+      last = new TopicPartition(record.topic(), record.kafkaPartition());
+      lastPartition = last;
+    }
+    return last;
   }
 
   private void tombstone(SinkRecord record, TopicPartition tp, long now) {

@@ -14,7 +14,6 @@ import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.MapType;
 import io.delta.kernel.types.ShortType;
 import io.delta.kernel.types.StringType;
-import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import io.github.deltaconnect.sink.config.PartitionSpec;
@@ -48,6 +47,8 @@ public final class RowConverter {
 
   private static final long MILLIS_PER_DAY = 86_400_000L;
   private static final int PLAN_CACHE_LIMIT = 256;
+  /** Epoch millis whose microseconds fit a long; beyond, toKernel reports the overflow. */
+  private static final long MAX_MILLIS = Long.MAX_VALUE / 1000L;
 
   private final StructType tableSchema;
   private final PartitionSpec spec;
@@ -58,8 +59,22 @@ public final class RowConverter {
   private final int[] metadataColumns;
   /** Per struct type: column name to index, so each record field is found in O(1). */
   private final Map<StructType, Map<String, Integer>> indexes = new IdentityHashMap<>();
-  /** Per record schema instance and target struct: where each record field lands. */
-  private final Map<Schema, Map<StructType, int[]>> plans = new IdentityHashMap<>();
+  /** Per record schema instance and target struct: where each record field lands, and how. */
+  private final Map<Schema, Map<StructType, Plan>> plans = new IdentityHashMap<>();
+  /** Dotted source paths of the derived partition columns, split once. */
+  private final String[][] derivedSources;
+
+  /**
+   * One struct schema's fields mapped onto a target struct: the column each field lands in and a
+   * converter chosen once for the pair of types, with the field's path ready for error messages.
+   */
+  private record Plan(int[] columns, ValueConverter[] converters) {}
+
+  /** Converts one non-null value of a known field; falls back to {@link #toKernel} when unsure. */
+  @FunctionalInterface
+  private interface ValueConverter {
+    Object convert(Object value);
+  }
 
   public RowConverter(StructType tableSchema, PartitionSpec spec, boolean metadata) {
     this.tableSchema = tableSchema;
@@ -67,6 +82,8 @@ public final class RowConverter {
     this.metadata = metadata;
     this.derivedColumns = spec.derived().keySet().stream().mapToInt(c -> column(tableSchema, c))
         .toArray();
+    this.derivedSources = spec.derived().values().stream()
+        .map(d -> d.sourceField().split("\\.")).toArray(String[][]::new);
     reserved.addAll(spec.derived().keySet());
     List<String> meta = List.of(SchemaMapping.KAFKA_TOPIC, SchemaMapping.KAFKA_PARTITION,
         SchemaMapping.KAFKA_OFFSET, SchemaMapping.KAFKA_TIMESTAMP);
@@ -102,7 +119,8 @@ public final class RowConverter {
     }
     int i = 0;
     for (PartitionSpec.Derived d : spec.derived().values()) {
-      row[derivedColumns[i++]] = derive(d, value);
+      row[derivedColumns[i]] = derive(d, derivedSources[i], value);
+      i++;
     }
     if (metadata) {
       row[metadataColumns[0]] = record.topic();
@@ -116,36 +134,67 @@ public final class RowConverter {
   private Object[] fromStruct(Struct struct, StructType target, FieldPath path) {
     Object[] out = new Object[target.length()];
     Schema schema = struct.schema();
-    int[] plan = plan(schema, target, path);
+    Plan plan = plan(schema, target, path);
+    int[] columns = plan.columns();
+    ValueConverter[] converters = plan.converters();
     List<Field> fields = schema.fields();
-    for (int f = 0; f < plan.length; f++) {
-      Field field = fields.get(f);
-      Object v = struct.get(field);
-      int col = plan[f];
-      StructField column = target.at(col);
-      out[col] = v == null ? null
-          : toKernel(v, column.getDataType(), field.schema(), path.child(field.name()));
+    for (int f = 0; f < columns.length; f++) {
+      Object v = struct.get(fields.get(f));
+      out[columns[f]] = v == null ? null : converters[f].convert(v);
     }
     return out;
   }
 
-  private int[] plan(Schema schema, StructType target, FieldPath path) {
-    Map<StructType, int[]> byTarget = plans.get(schema);
-    int[] plan = byTarget == null ? null : byTarget.get(target);
+  private Plan plan(Schema schema, StructType target, FieldPath path) {
+    Map<StructType, Plan> byTarget = plans.get(schema);
+    Plan plan = byTarget == null ? null : byTarget.get(target);
     if (plan != null) {
       return plan;
     }
     Map<String, Integer> index = index(target);
     List<Field> fields = schema.fields();
-    plan = new int[fields.size()];
-    for (int f = 0; f < plan.length; f++) {
-      plan[f] = columnFor(index, target, fields.get(f).name(), path);
+    int[] columns = new int[fields.size()];
+    ValueConverter[] converters = new ValueConverter[fields.size()];
+    for (int f = 0; f < columns.length; f++) {
+      Field field = fields.get(f);
+      columns[f] = columnFor(index, target, field.name(), path);
+      converters[f] = converter(target.at(columns[f]).getDataType(), field.schema(),
+          path.child(field.name()));
     }
+    plan = new Plan(columns, converters);
     if (plans.size() >= PLAN_CACHE_LIMIT) {
       plans.clear();
     }
     plans.computeIfAbsent(schema, s -> new IdentityHashMap<>()).put(target, plan);
     return plan;
+  }
+
+  /**
+   * The converter for values of a Connect field landing in a column of {@code type}: the common
+   * exact matches take one type check, everything else (widening, parsing, errors) goes through
+   * {@link #toKernel}, which decides the same way for any value.
+   */
+  private ValueConverter converter(DataType type, Schema schema, FieldPath path) {
+    if (type instanceof StringType) {
+      return v -> v instanceof String ? v : toKernel(v, type, schema, path);
+    } else if (type instanceof LongType) {
+      return v -> v instanceof Long ? v : toKernel(v, type, schema, path);
+    } else if (type instanceof IntegerType) {
+      return v -> v instanceof Integer ? v : toKernel(v, type, schema, path);
+    } else if (type instanceof DoubleType) {
+      return v -> v instanceof Double ? v : toKernel(v, type, schema, path);
+    } else if (type instanceof BooleanType) {
+      return v -> v instanceof Boolean ? v : toKernel(v, type, schema, path);
+    } else if (type instanceof TimestampType) {
+      if (SchemaMapping.TIMESTAMP_MICROS.equals(schema.name())) {
+        return v -> v instanceof Long ? v : toKernel(v, type, schema, path);
+      }
+      return v -> v instanceof java.util.Date d && Math.abs(d.getTime()) < MAX_MILLIS
+          ? (Object) (d.getTime() * 1000L) : toKernel(v, type, schema, path);
+    } else if (type instanceof StructType st) {
+      return v -> v instanceof Struct s ? fromStruct(s, st, path) : toKernel(v, type, schema, path);
+    }
+    return v -> toKernel(v, type, schema, path);
   }
 
   private Map<String, Integer> index(StructType target) {
@@ -283,12 +332,12 @@ public final class RowConverter {
         + " cannot be written to a column of type " + type);
   }
 
-  private Object derive(PartitionSpec.Derived d, Object value) {
-    Object source = lookup(value, d.sourceField());
+  private Object derive(PartitionSpec.Derived d, String[] sourcePath, Object value) {
+    Object source = lookup(value, sourcePath);
     if (source == null) {
       return null;
     }
-    long millis = source instanceof Long micros && isMicros(value, d.sourceField())
+    long millis = source instanceof Long micros && isMicros(value, sourcePath)
         ? Math.floorDiv(micros, 1000L) : epochMillis(source, d.sourceField());
     ZonedDateTime t = Instant.ofEpochMilli(millis).atZone(d.zone());
     return d.function() == PartitionSpec.DerivedFunction.DATE
@@ -296,20 +345,20 @@ public final class RowConverter {
         : (Object) t.getHour();
   }
 
-  /** Whether the field at a dotted path of a Struct is declared as microseconds since the epoch. */
-  private static boolean isMicros(Object value, String dottedPath) {
+  /** Whether the field at a path of a Struct is declared as microseconds since the epoch. */
+  private static boolean isMicros(Object value, String[] path) {
     Schema schema = value instanceof Struct s ? s.schema() : null;
-    for (String part : dottedPath.split("\\.")) {
+    for (String part : path) {
       Field f = schema == null || schema.type() != Schema.Type.STRUCT ? null : schema.field(part);
       schema = f == null ? null : f.schema();
     }
     return schema != null && SchemaMapping.TIMESTAMP_MICROS.equals(schema.name());
   }
 
-  /** Reads a possibly dotted field path from a Struct or Map value; missing means null. */
-  private static Object lookup(Object value, String dottedPath) {
+  /** Reads a field path from a Struct or Map value; missing means null. */
+  private static Object lookup(Object value, String[] path) {
     Object cur = value;
-    for (String part : dottedPath.split("\\.")) {
+    for (String part : path) {
       if (cur instanceof Struct s) {
         Field f = s.schema().field(part);
         cur = f == null ? null : s.get(f);
