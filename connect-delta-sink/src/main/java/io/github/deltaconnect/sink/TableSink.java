@@ -138,7 +138,7 @@ public final class TableSink {
   private void accept(SinkRecord record) {
     TopicPartition tp = partitionOf(record);
     long offset = record.kafkaOffset();
-    if (rewound.contains(tp)) {
+    if (!rewound.isEmpty() && rewound.contains(tp)) {
       return; // fetched before the rewind; Connect delivers it again
     }
     Long done = committed.get(tp);
