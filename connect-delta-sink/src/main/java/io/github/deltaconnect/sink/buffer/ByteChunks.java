@@ -25,7 +25,27 @@ final class ByteChunks {
 
   /** Appends {@code value} and returns its address. */
   long add(byte[] value) {
-    int length = value.length;
+    long address = reserve(value.length);
+    System.arraycopy(value, 0, current, position, value.length);
+    position += value.length;
+    return address;
+  }
+
+  /**
+   * Appends a string whose characters are all below 0x80 (so its UTF-8 is one byte per char),
+   * copied straight from the string into the chunk without an intermediate array.
+   */
+  @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) is exact for ASCII
+  long addAscii(String value) {
+    int length = value.length();
+    long address = reserve(length);
+    value.getBytes(0, length, current, position);
+    position += length;
+    return address;
+  }
+
+  /** Makes room for {@code length} bytes at {@code position} and returns their address. */
+  private long reserve(int length) {
     if (current == null || position + length > current.length) {
       if (current != null && current.length < CHUNK && position + length <= CHUNK) {
         // The first chunk is small until it has to grow; growing it keeps its addresses.
@@ -38,10 +58,7 @@ final class ByteChunks {
         newChunk(Math.max(length, count == 0 ? FIRST : CHUNK));
       }
     }
-    System.arraycopy(value, 0, current, position, length);
-    long address = ((long) (count - 1) << 32) | position;
-    position += length;
-    return address;
+    return ((long) (count - 1) << 32) | position;
   }
 
   private void newChunk(int length) {

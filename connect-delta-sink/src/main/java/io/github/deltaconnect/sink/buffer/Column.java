@@ -148,9 +148,23 @@ abstract class Column {
 
     @Override
     void appendValue(Object value) {
+      if (value instanceof String s && isAscii(s)) {
+        addresses.add(data.addAscii(s));
+        lengths.add(s.length());
+        return;
+      }
       byte[] b = value instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : (byte[]) value;
       addresses.add(data.add(b));
       lengths.add(b.length);
+    }
+
+    private static boolean isAscii(String s) {
+      for (int i = 0, n = s.length(); i < n; i++) {
+        if (s.charAt(i) >= 0x80) {
+          return false;
+        }
+      }
+      return true;
     }
 
     @Override
