@@ -167,17 +167,19 @@ public final class BenchmarkRunner {
     table.add(0, fileStream);
     sinkTable(table, report);
     report.append("\n| tasks | ours / Iceberg, end to end | ours / Iceberg, worker CPU s"
-        + " | ours / Iceberg, heap peak | ours / Iceberg, RSS peak | orphans ours / Iceberg"
-        + " | ours / FileStreamSink, end to end | Iceberg / FileStreamSink, end to end |\n"
-        + "|---:|---:|---:|---:|---:|---|---:|---:|\n");
+        + " | ours / Iceberg, heap peak | ours / Iceberg, heap after GC | ours / Iceberg, RSS peak"
+        + " | orphans ours / Iceberg | ours / FileStreamSink, end to end"
+        + " | Iceberg / FileStreamSink, end to end |\n"
+        + "|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
     for (int i = 0; i + 1 < runs.size(); i += 2) {
       SinkRun.Result ours = runs.get(i);
       SinkRun.Result peer = runs.get(i + 1);
       report.append(String.format(Locale.ROOT,
-          "| %d | %.2f | %.2f | %.2f | %.2f | %d / %d | %.2f | %.2f |%n",
+          "| %d | %.2f | %.2f | %.2f | %.2f | %.2f | %d / %d | %.2f | %.2f |%n",
           ours.tasks(), ours.recordsPerSecond() / peer.recordsPerSecond(),
           ours.cpuSeconds() / peer.cpuSeconds(),
           ours.peakHeapMb() / (double) peer.peakHeapMb(),
+          ours.peakLiveHeapMb() / (double) peer.peakLiveHeapMb(),
           ours.peakRssMb() / (double) peer.peakRssMb(), ours.orphanFiles(), peer.orphanFiles(),
           ours.recordsPerSecond() / fileStream.recordsPerSecond(),
           peer.recordsPerSecond() / fileStream.recordsPerSecond()));
@@ -274,14 +276,16 @@ public final class BenchmarkRunner {
       }
       if (!peers.isEmpty()) {
         report.append("\n| tasks | ours / Iceberg, end to end (same converter) | ours / Iceberg, worker"
-            + " CPU s | ours / Iceberg, heap peak | ours / Iceberg, RSS peak |\n|---:|---:|---:|---:|---:|\n");
+            + " CPU s | ours / Iceberg, heap peak | ours / Iceberg, heap after GC"
+            + " | ours / Iceberg, RSS peak |\n|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i + 1 < peers.size(); i += 2) {
           SinkRun.Result delta = peers.get(i);
           SinkRun.Result peer = peers.get(i + 1);
-          report.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f |%n",
+          report.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
               delta.tasks(), delta.recordsPerSecond() / peer.recordsPerSecond(),
               delta.cpuSeconds() / peer.cpuSeconds(),
               delta.peakHeapMb() / (double) peer.peakHeapMb(),
+              delta.peakLiveHeapMb() / (double) peer.peakLiveHeapMb(),
               delta.peakRssMb() / (double) peer.peakRssMb()));
         }
       }
@@ -291,17 +295,19 @@ public final class BenchmarkRunner {
   private static void sinkTable(List<SinkRun.Result> runs, StringBuilder report) {
     report.append("| Run | tasks | finished | records/s end to end | MB/s | steady records/s"
             + " (while backlogged) | commits | files | mean file | commit ms p50 / p99 / max"
-            + " | worker CPU s | GC pauses s | worker heap peak | worker RSS peak | orphan files |\n")
-        .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|\n");
+            + " | worker CPU s | GC pauses s | worker heap peak | heap after GC, peak"
+            + " | worker RSS peak | orphan files |\n")
+        .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
     for (SinkRun.Result r : runs) {
       report.append(String.format(Locale.ROOT,
           "| %s | %d | %s | %,.0f | %.1f | %,.0f | %d | %d | %.1f MB | %d / %d / %d | %.1f | %.1f"
-              + " | %d MB | %d MB | %d |%n",
+              + " | %d MB | %d MB | %d MB | %d |%n",
           r.name(), r.tasks(), r.finished() ? "yes" : "**no**: " + shortFailure(r.failure()),
           r.recordsPerSecond(), r.megabytesPerSecond(), r.steadyRecordsPerSecond(), r.commits(),
           r.files(), r.files() == 0 ? 0 : r.fileBytes() / (double) r.files() / 1e6,
           r.commitPercentile(0.5), r.commitPercentile(0.99), r.commitPercentile(1.0),
-          r.cpuSeconds(), r.gcPauseSeconds(), r.peakHeapMb(), r.peakRssMb(), r.orphanFiles()));
+          r.cpuSeconds(), r.gcPauseSeconds(), r.peakHeapMb(), r.peakLiveHeapMb(), r.peakRssMb(),
+          r.orphanFiles()));
     }
   }
 

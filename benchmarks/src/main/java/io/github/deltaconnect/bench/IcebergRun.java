@@ -70,8 +70,7 @@ public final class IcebergRun {
       }
       return new SinkRun.Result(name, tasks, records, bytes, seconds, Double.NaN,
           snapshot.snapshots, snapshot.totalDataFiles, snapshot.totalFilesSize,
-          java.util.List.of(), worker.cpuSeconds(), worker.gcPauseSeconds(), worker.peakHeapMb(),
-          worker.peakRssMb(),
+          java.util.List.of(), worker.cpuSeconds(), worker.gcLog(), worker.peakRssMb(),
           onDisk - snapshot.totalDataFiles, failure);
     }
   }

@@ -23,8 +23,16 @@ public final class SinkRun {
   /** What one run measured. */
   public record Result(String name, int tasks, long records, long bytes, double seconds,
       double steadyRecordsPerSecond, int commits, long files, long fileBytes, List<Long> commitMs,
-      double cpuSeconds, double gcPauseSeconds, long peakHeapMb, long peakRssMb, long orphanFiles,
-      String failure) {
+      double cpuSeconds, double gcPauseSeconds, long peakHeapMb, long peakLiveHeapMb,
+      long peakRssMb, long orphanFiles, String failure) {
+
+    Result(String name, int tasks, long records, long bytes, double seconds,
+        double steadyRecordsPerSecond, int commits, long files, long fileBytes, List<Long> commitMs,
+        double cpuSeconds, Worker.GcLog gc, long peakRssMb, long orphanFiles, String failure) {
+      this(name, tasks, records, bytes, seconds, steadyRecordsPerSecond, commits, files, fileBytes,
+          commitMs, cpuSeconds, gc.pauseSeconds(), gc.peakHeapMb(), gc.peakLiveHeapMb(), peakRssMb,
+          orphanFiles, failure);
+    }
 
     public boolean finished() {
       return failure == null;
@@ -102,8 +110,8 @@ public final class SinkRun {
         worker.deleteConnector(name);
       }
       return new Result(name, tasks, records, bytes, seconds, steady, commits.size(), files,
-          fileBytes, commitMs, worker.cpuSeconds(), worker.gcPauseSeconds(), worker.peakHeapMb(),
-          worker.peakRssMb(), orphans(table), failure);
+          fileBytes, commitMs, worker.cpuSeconds(), worker.gcLog(), worker.peakRssMb(),
+          orphans(table), failure);
     }
   }
 
@@ -138,8 +146,7 @@ public final class SinkRun {
       worker.deleteConnector(name);
       Files.deleteIfExists(out);
       return new Result(name, tasks, records, bytes, seconds, Double.NaN, 0, 1, 0, List.of(),
-          worker.cpuSeconds(), worker.gcPauseSeconds(), worker.peakHeapMb(), worker.peakRssMb(), 0,
-          failure);
+          worker.cpuSeconds(), worker.gcLog(), worker.peakRssMb(), 0, failure);
     }
   }
 

@@ -177,34 +177,35 @@ public final class Worker implements AutoCloseable {
     return peakRssKb / 1024;
   }
 
-  /** The largest heap occupancy the GC log shows (before a collection). */
-  public long peakHeapMb() throws IOException {
+  /**
+   * What the GC log shows: total stop-the-world pauses, the largest heap occupancy (before a
+   * collection: with G1 that follows the young generation's size more than the sink), and the
+   * largest occupancy right after a collection (the retained set: what the worker and the sink
+   * really hold).
+   */
+  public record GcLog(double pauseSeconds, long peakHeapMb, long peakLiveHeapMb) {}
+
+  public GcLog gcLog() throws IOException {
+    double pauseMs = 0;
     long peak = 0;
+    long live = 0;
     Path gc = dir.resolve("gc.log");
     if (Files.exists(gc)) {
       for (String line : Files.readAllLines(gc)) {
+        Matcher pause = GC_PAUSE.matcher(line);
+        if (pause.find()) {
+          pauseMs += Double.parseDouble(pause.group(1));
+        }
         Matcher m = GC_LINE.matcher(line);
         if (m.find()) {
           peak = Math.max(peak, Long.parseLong(m.group(1)));
+          if (line.contains("Pause Young") || line.contains("Pause Full")) {
+            live = Math.max(live, Long.parseLong(m.group(2)));
+          }
         }
       }
     }
-    return peak;
-  }
-
-  /** Total stop-the-world pause time the GC log shows, in seconds. */
-  public double gcPauseSeconds() throws IOException {
-    double ms = 0;
-    Path gc = dir.resolve("gc.log");
-    if (Files.exists(gc)) {
-      for (String line : Files.readAllLines(gc)) {
-        Matcher m = GC_PAUSE.matcher(line);
-        if (m.find()) {
-          ms += Double.parseDouble(m.group(1));
-        }
-      }
-    }
-    return ms / 1000;
+    return new GcLog(pauseMs / 1000, peak, live);
   }
 
   public Path log() {
