@@ -10,6 +10,7 @@ import io.github.deltaconnect.contract.registry.RegistryException;
 import io.github.deltaconnect.contract.wire.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +33,10 @@ public final class RecordWriter {
   private final boolean isKey;
   private final Function<Schema, ConnectToAvro> compiler;
   private final Map<Contract, Encoding> encodings = new IdentityHashMap<>();
+  /** Subject per topic under TopicNameStrategy, so a record does not build its subject name. */
+  private final Map<String, String> topicSubjects = new HashMap<>();
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+  private final byte[] header = new byte[WireFormat.HEADER_BYTES];
   private BinaryEncoder encoder;
 
   private record Encoding(ConnectToAvro toAvro, GenericDatumWriter<Object> writer) {}
@@ -59,7 +63,6 @@ public final class RecordWriter {
         compiler.apply(c.schema()), new GenericDatumWriter<>(c.schema())));
     Object datum = encoding.toAvro().convert(schema, value);
     buffer.reset();
-    byte[] header = new byte[WireFormat.HEADER_BYTES];
     WireFormat.writeHeader(contract.id(), header);
     buffer.writeBytes(header);
     encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
@@ -75,7 +78,7 @@ public final class RecordWriter {
 
   private Contract contract(String topic, org.apache.kafka.connect.data.Schema schema) {
     String subject = fixedSubject.orElseGet(() -> switch (strategy) {
-      case TOPIC_NAME -> topic + (isKey ? "-key" : "-value");
+      case TOPIC_NAME -> topicSubjects.computeIfAbsent(topic, t -> t + (isKey ? "-key" : "-value"));
       case RECORD_NAME -> recordName(schema);
       case TOPIC_RECORD_NAME -> topic + "-" + recordName(schema);
     });
