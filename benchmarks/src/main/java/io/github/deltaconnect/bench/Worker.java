@@ -180,8 +180,8 @@ public final class Worker implements AutoCloseable {
   /**
    * What the GC log shows: total stop-the-world pauses, the largest heap occupancy (before a
    * collection: with G1 that follows the young generation's size more than the sink), and the
-   * largest occupancy right after a collection (the retained set: what the worker and the sink
-   * really hold).
+   * largest occupancy right after a young or full collection: an upper bound of what the worker
+   * and the sink retain (old-generation garbage waits for G1's mixed collections).
    */
   public record GcLog(double pauseSeconds, long peakHeapMb, long peakLiveHeapMb) {}
 
