@@ -189,8 +189,9 @@ public final class RowConverter {
       if (SchemaMapping.TIMESTAMP_MICROS.equals(schema.name())) {
         return v -> v instanceof Long ? v : toKernel(v, type, schema, path);
       }
-      return v -> v instanceof java.util.Date d && Math.abs(d.getTime()) < MAX_MILLIS
-          ? (Object) (d.getTime() * 1000L) : toKernel(v, type, schema, path);
+      return v -> v instanceof java.util.Date d && d.getTime() < MAX_MILLIS
+          && d.getTime() > -MAX_MILLIS ? (Object) (d.getTime() * 1000L)
+          : toKernel(v, type, schema, path);
     } else if (type instanceof StructType st) {
       return v -> v instanceof Struct s ? fromStruct(s, st, path) : toKernel(v, type, schema, path);
     }

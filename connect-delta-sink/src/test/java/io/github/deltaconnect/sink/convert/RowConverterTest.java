@@ -141,6 +141,19 @@ public class RowConverterTest {
     DataException scale = assertThrows(DataException.class, () -> c.convert(
         new SinkRecord("t", 0, null, null, null, Map.of("price", "1.234"), 1)));
     assertTrue(scale.getMessage().contains("'price'"), scale.getMessage());
+    // Struct values take the compiled per-field converters: an overflow still names the field.
+    for (long millis : new long[] {Long.MAX_VALUE, Long.MIN_VALUE}) {
+      org.apache.kafka.connect.data.Schema one = SchemaBuilder.struct().name("One")
+          .field("at", Timestamp.SCHEMA).build();
+      RowConverter oneColumn = new RowConverter(
+          SchemaMapping.tableSchema(one, PartitionSpec.unpartitioned(), false),
+          PartitionSpec.unpartitioned(), false);
+      org.apache.kafka.connect.data.Struct value = new org.apache.kafka.connect.data.Struct(one)
+          .put("at", new java.util.Date(millis));
+      DataException overflow = assertThrows(DataException.class, () -> oneColumn.convert(
+          new SinkRecord("t", 0, null, null, one, value, 1)));
+      assertTrue(overflow.getMessage().contains("'at'"), overflow.getMessage());
+    }
   }
 
   @Test
