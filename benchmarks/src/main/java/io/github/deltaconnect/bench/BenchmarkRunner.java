@@ -16,9 +16,9 @@ import org.apache.kafka.common.TopicPartition;
  * latency, CPU and memory per run, beside the limits no sink can beat (plain consume, consume with
  * JsonConverter decode, Parquet encode) measured in the same run on the same records.
  *
- * <p>{@code --quick} (default): 500k records, one task per sink, 20 s freshness runs; {@code --full}:
- * 5M records, 1 and 4 tasks, 180 s freshness runs. {@code --records N}, {@code --partitions N},
- * {@code --tasks 1,4} override.
+ * <p>{@code --quick} (default): 300k records, one task per sink, 5 s commits, one 20 s freshness run;
+ * {@code --full}: 5M records, 1 and 4 tasks, 10 s commits, 180 s freshness runs. {@code --records
+ * N}, {@code --partitions N}, {@code --tasks 1,4}, {@code --interval ms} override.
  */
 public final class BenchmarkRunner {
 
@@ -46,7 +46,7 @@ public final class BenchmarkRunner {
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = parse(args);
     long records = Long.parseLong(opts.getOrDefault("records",
-        opts.containsKey("full") ? "5000000" : "500000"));
+        opts.containsKey("full") ? "5000000" : "300000"));
     int partitions = Integer.parseInt(opts.getOrDefault("partitions", "8"));
     List<Integer> taskCounts = new ArrayList<>();
     // --quick keeps to one task per sink so the whole suite stays within a few minutes.
@@ -57,11 +57,12 @@ public final class BenchmarkRunner {
     Path work = Files.createTempDirectory("delta-bench-");
     String topic = "bench-events";
     StringBuilder report = new StringBuilder();
-    report.append(header(args, records, partitions));
-
     boolean full = opts.containsKey("full");
+    // Both sinks commit at this interval; every run ends by waiting out one, so --quick halves it.
+    long intervalMs = Long.parseLong(opts.getOrDefault("interval", full ? "10000" : "5000"));
     List<String> scenarios = List.of(opts.getOrDefault("scenarios",
         "throughput,peer,avro,freshness,partitions").split(","));
+    report.append(header(args, records, partitions, intervalMs));
     try (Broker broker = new Broker()) {
       long bytes = 0;
       if (scenarios.contains("throughput") || scenarios.contains("peer")) {
@@ -71,20 +72,20 @@ public final class BenchmarkRunner {
             records, bytes, bytes / (double) records, (System.nanoTime() - loadStart) / 1e9);
       }
       if (scenarios.contains("throughput")) {
-        throughput(broker, topic, records, bytes, partitions, taskCounts, work, report);
+        throughput(broker, topic, records, bytes, partitions, taskCounts, intervalMs, work, report);
       }
       if (scenarios.contains("peer")) {
-        peer(broker, topic, records, bytes, partitions, taskCounts, work, report);
+        peer(broker, topic, records, bytes, partitions, taskCounts, intervalMs, work, report);
       }
       if (scenarios.contains("avro")) {
-        avro(broker, records, partitions, taskCounts, work, report,
+        avro(broker, records, partitions, taskCounts, intervalMs, work, report,
             !"false".equals(opts.get("peers")), deltaOverrides(opts.get("delta")));
       }
       if (scenarios.contains("freshness")) {
         freshness(broker, work, full, report);
       }
       if (scenarios.contains("partitions")) {
-        manyPartitions(broker, work, full, report);
+        manyPartitions(broker, work, full, intervalMs, report);
       }
     }
     System.out.println();
@@ -97,7 +98,8 @@ public final class BenchmarkRunner {
   }
 
   private static void throughput(Broker broker, String topic, long records, long bytes,
-      int partitions, List<Integer> taskCounts, Path work, StringBuilder report) throws Exception {
+      int partitions, List<Integer> taskCounts, long intervalMs, Path work, StringBuilder report)
+      throws Exception {
     List<TopicPartition> tps = broker.partitions(topic, partitions);
     Map<TopicPartition, Long> ends = broker.endOffsets(tps);
 
@@ -110,7 +112,7 @@ public final class BenchmarkRunner {
     List<SinkRun.Result> runs = new ArrayList<>();
     for (int tasks : taskCounts) {
       runs.add(SinkRun.run("delta-" + tasks + "t", broker, topic, partitions, records, bytes,
-          tasks, "2g", work, Map.of()));
+          tasks, "2g", work, interval(intervalMs, Map.of())));
       System.out.println("Finished " + runs.get(runs.size() - 1).name());
     }
 
@@ -137,7 +139,8 @@ public final class BenchmarkRunner {
    * build (Iceberg 1.12.0 fails on 4.4), same records, commit interval and converter.
    */
   private static void peer(Broker broker, String topic, long records, long bytes, int partitions,
-      List<Integer> taskCounts, Path work, StringBuilder report) throws Exception {
+      List<Integer> taskCounts, long intervalMs, Path work, StringBuilder report)
+      throws Exception {
     Peers peers = Peers.built().orElseThrow(() -> new IllegalStateException(
         "peers not built: run with -Pbench from the repository root"));
     Path workerLib = peers.workerLib();
@@ -149,17 +152,17 @@ public final class BenchmarkRunner {
     System.out.println("Finished " + fileStream.name());
     for (int tasks : taskCounts) {
       runs.add(SinkRun.run("delta-4.3-" + tasks + "t", broker, topic, partitions, records, bytes,
-          tasks, "2g", work, Map.of("delta.partition.fields", "region",
-              "delta.partition.derived", ""), workerLib, workerProps));
+          tasks, "2g", work, interval(intervalMs, Map.of("delta.partition.fields", "region",
+              "delta.partition.derived", "")), workerLib, workerProps));
       System.out.println("Finished " + runs.get(runs.size() - 1).name());
       runs.add(IcebergRun.run("iceberg-4.3-" + tasks + "t", broker, topic, records, bytes, tasks,
-          "2g", work, workerLib, iceberg, 10_000, workerProps));
+          "2g", work, workerLib, iceberg, intervalMs, workerProps));
       System.out.println("Finished " + runs.get(runs.size() - 1).name());
     }
     report.append("\n### 3. Side by side with the Apache Iceberg sink 1.12.0 (Kafka Connect 4.3.1"
             + " worker)\n\n")
         .append("Same records, same worker build and settings (2 GB heap,"
-            + " offset.flush.interval.ms=1000), 10 s commit interval, JsonConverter; both tables"
+            + " offset.flush.interval.ms=1000), the same commit interval, JsonConverter; both tables"
             + " partitioned by `region`. Iceberg: Hadoop catalog on local files. Orphans: data files"
             + " on disk that no table version references. FileStreamSink (Kafka's own, writes each"
             + " record's toString() to a file) shows what the worker costs with almost no sink.\n\n");
@@ -204,7 +207,8 @@ public final class BenchmarkRunner {
   }
 
   private static void avro(Broker broker, long records, int partitions, List<Integer> taskCounts,
-      Path work, StringBuilder report, boolean withPeers, Map<String, String> deltaOverrides)
+      long intervalMs, Path work, StringBuilder report, boolean withPeers,
+      Map<String, String> deltaOverrides)
       throws Exception {
     String topic = "bench-avro";
     try (io.github.deltaconnect.contract.testing.ApicurioRegistry registry =
@@ -232,7 +236,7 @@ public final class BenchmarkRunner {
       List<SinkRun.Result> runs = new ArrayList<>();
       for (int tasks : taskCounts) {
         runs.add(SinkRun.run("delta-avro-" + tasks + "t", broker, topic, partitions, records, bytes,
-            tasks, "2g", work, ours));
+            tasks, "2g", work, interval(intervalMs, ours)));
         System.out.println("Finished " + runs.get(runs.size() - 1).name());
       }
       List<SinkRun.Result> peers = new ArrayList<>();
@@ -244,14 +248,14 @@ public final class BenchmarkRunner {
         String ourPlugin =
             Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath().toString();
         for (int tasks : taskCounts) {
-          Map<String, String> side = new java.util.HashMap<>(ours);
+          Map<String, String> side = new java.util.HashMap<>(interval(intervalMs, ours));
           side.put("delta.partition.fields", "region");
           side.put("delta.partition.derived", "");
           peers.add(SinkRun.run("delta-avro-4.3-" + tasks + "t", broker, topic, partitions, records,
               bytes, tasks, "2g", work, side, workerLib, workerProps));
           System.out.println("Finished " + peers.get(peers.size() - 1).name());
           peers.add(IcebergRun.run("iceberg-avro-4.3-" + tasks + "t", broker, topic, records, bytes,
-              tasks, "2g", work, workerLib, iceberg + "," + ourPlugin, 10_000, workerProps,
+              tasks, "2g", work, workerLib, iceberg + "," + ourPlugin, intervalMs, workerProps,
               converter));
           System.out.println("Finished " + peers.get(peers.size() - 1).name());
         }
@@ -315,7 +319,7 @@ public final class BenchmarkRunner {
       throws Exception {
     int rate = 2000;
     int seconds = full ? 180 : 20;
-    List<Long> intervals = full ? List.of(1_000L, 10_000L, 60_000L) : List.of(1_000L, 10_000L);
+    List<Long> intervals = full ? List.of(1_000L, 10_000L, 60_000L) : List.of(1_000L);
     report.append("\n### 4. Freshness: record sent → first committed table version holding it\n\n")
         .append(String.format(Locale.ROOT, "A producer at %,d records/s for %d s (first 5 s not"
             + " counted), 1 task, 4 topic-partitions; commit time from the Delta log's commitInfo.%n%n",
@@ -330,15 +334,15 @@ public final class BenchmarkRunner {
     }
   }
 
-  private static void manyPartitions(Broker broker, Path work, boolean full, StringBuilder report)
-      throws Exception {
+  private static void manyPartitions(Broker broker, Path work, boolean full, long intervalMs,
+      StringBuilder report) throws Exception {
     int partitions = 1000;
-    long records = partitions * (full ? 1000L : 200L);
+    long records = partitions * (full ? 1000L : 100L);
     String topic = "bench-many";
     long bytes = broker.load(topic, partitions, records);
-    Map<String, String> delta = Map.of("delta.partition.fields", "tenant",
+    Map<String, String> delta = interval(intervalMs, Map.of("delta.partition.fields", "tenant",
         "delta.partition.derived", "", "delta.buffer.memory.bytes", "134217728",
-        "delta.flush.bytes", "134217728");
+        "delta.flush.bytes", "134217728"));
     List<SinkRun.Result> runs = new ArrayList<>();
     runs.add(SinkRun.run("delta-1000p", broker, topic, partitions, records, bytes, 1, "512m",
         work, delta));
@@ -351,7 +355,7 @@ public final class BenchmarkRunner {
           "512m", work, delta, workerLib, Peers.WORKER_PROPS));
       System.out.println("Finished " + runs.get(runs.size() - 1).name());
       runs.add(IcebergRun.run("iceberg-4.3-1000p", broker, topic, records, bytes, 1, "512m", work,
-          workerLib, peers.get().icebergPlugins().toString(), 10_000, Peers.WORKER_PROPS,
+          workerLib, peers.get().icebergPlugins().toString(), intervalMs, Peers.WORKER_PROPS,
           Map.of("iceberg.tables.default-partition-by", "tenant")));
       System.out.println("Finished " + runs.get(runs.size() - 1).name());
     }
@@ -361,6 +365,13 @@ public final class BenchmarkRunner {
         + " same heap, partitioned by `tenant`, on the Kafka 4.3 worker:%n%n",
         records, partitions));
     sinkTable(runs, report);
+  }
+
+  /** Our sink's settings with the run's commit interval. */
+  private static Map<String, String> interval(long intervalMs, Map<String, String> settings) {
+    Map<String, String> out = new java.util.HashMap<>(settings);
+    out.put("delta.flush.interval.ms", Long.toString(intervalMs));
+    return out;
   }
 
   /** The first line of a failed task's trace, not the whole status JSON. */
@@ -375,17 +386,19 @@ public final class BenchmarkRunner {
         r.megabytesPerSecond());
   }
 
-  private static String header(String[] args, long records, int partitions) throws Exception {
+  private static String header(String[] args, long records, int partitions, long intervalMs)
+      throws Exception {
     String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
     return String.format(Locale.ROOT, "## Run of %s%n%n- Command: `./mvnw -B -q -Pbench -DskipTests"
             + " verify -Dbench.args=\"%s\"`%n- Machine: %d cores, %s, %s %s (%s)%n"
             + "- Workload: %,d JSON-with-schema events (%d bytes of payload, %d on the wire), %d"
             + " topic-partitions, 1 KRaft broker in the driver JVM, Connect worker in its own JVM"
-            + " (2 GB heap), delta.flush.interval.ms=10000%n",
+            + " (2 GB heap), commit interval %d ms for both sinks%n",
         Instant.now(), String.join(" ", args), Runtime.getRuntime().availableProcessors(), mem,
         System.getProperty("java.vm.name"), System.getProperty("java.version"),
         System.getProperty("os.name"), records,
-        BenchEvents.payloadBytes(BenchEvents.event(1)), BenchEvents.event(1).length, partitions);
+        BenchEvents.payloadBytes(BenchEvents.event(1)), BenchEvents.event(1).length, partitions,
+        intervalMs);
   }
 
   private static Map<String, String> parse(String[] args) {
