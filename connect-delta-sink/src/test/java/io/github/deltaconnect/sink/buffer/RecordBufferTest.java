@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
-import io.delta.kernel.data.MapValue;
 import io.delta.kernel.types.ArrayType;
 import io.delta.kernel.types.BinaryType;
 import io.delta.kernel.types.BooleanType;
@@ -24,6 +22,7 @@ import io.delta.kernel.types.ShortType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
+import io.github.deltaconnect.sink.testing.TableReader;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -107,7 +106,9 @@ class RecordBufferTest {
       for (int c = 0; c < ALL.length(); c++) {
         ColumnVector column = batch.getColumnVector(c);
         for (int i = 0; i < rows.size(); i++) {
-          assertEquals(comparable(rows.get(i)[c]), read(ALL.at(c).getDataType(), column, i),
+          DataType type = ALL.at(c).getDataType();
+          assertEquals(expected(rows.get(i)[c], type),
+              comparable(TableReader.value(column, type, i)),
               "column " + ALL.at(c).getName() + " row " + i);
         }
       }
@@ -143,66 +144,34 @@ class RecordBufferTest {
         () -> buffer.add(TP, 1, List.of(), two, new Object[] {2L, "a"}, 0));
   }
 
-  /** Arrays compare by content: rows' structs as lists, byte[] as ByteBuffer. */
-  private static Object comparable(Object v) {
-    if (v instanceof Object[] a) {
-      return Arrays.stream(a).map(RecordBufferTest::comparable).toList();
+  /** A buffered value as TableReader reads it back: structs as maps by field name. */
+  private static Object expected(Object v, DataType type) {
+    if (v instanceof Object[] fields && type instanceof StructType st) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (int i = 0; i < st.length(); i++) {
+        m.put(st.at(i).getName(), expected(fields[i], st.at(i).getDataType()));
+      }
+      return m;
     }
+    if (v instanceof List<?> list && type instanceof ArrayType at) {
+      return list.stream().map(e -> expected(e, at.getElementType())).toList();
+    }
+    return comparable(v);
+  }
+
+  /** byte[] compares by content as a ByteBuffer, inside lists and maps too. */
+  private static Object comparable(Object v) {
     if (v instanceof byte[] b) {
       return ByteBuffer.wrap(b);
     }
     if (v instanceof List<?> list) {
       return list.stream().map(RecordBufferTest::comparable).toList();
     }
+    if (v instanceof Map<?, ?> map) {
+      Map<Object, Object> m = new LinkedHashMap<>();
+      map.forEach((k, x) -> m.put(comparable(k), comparable(x)));
+      return m;
+    }
     return v;
-  }
-
-  /** A value of type {@code t} read through Kernel's ColumnVector API. */
-  private static Object read(DataType t, ColumnVector v, int row) {
-    if (v.isNullAt(row)) {
-      return null;
-    }
-    if (t instanceof BooleanType) {
-      return v.getBoolean(row);
-    } else if (t instanceof ByteType) {
-      return v.getByte(row);
-    } else if (t instanceof ShortType) {
-      return v.getShort(row);
-    } else if (t instanceof IntegerType || t instanceof DateType) {
-      return v.getInt(row);
-    } else if (t instanceof LongType || t instanceof TimestampType) {
-      return v.getLong(row);
-    } else if (t instanceof FloatType) {
-      return v.getFloat(row);
-    } else if (t instanceof DoubleType) {
-      return v.getDouble(row);
-    } else if (t instanceof StringType) {
-      return v.getString(row);
-    } else if (t instanceof BinaryType) {
-      return ByteBuffer.wrap(v.getBinary(row));
-    } else if (t instanceof DecimalType) {
-      return v.getDecimal(row);
-    } else if (t instanceof StructType st) {
-      List<Object> fields = new ArrayList<>();
-      for (int i = 0; i < st.length(); i++) {
-        fields.add(read(st.at(i).getDataType(), v.getChild(i), row));
-      }
-      return fields;
-    } else if (t instanceof ArrayType at) {
-      ArrayValue array = v.getArray(row);
-      List<Object> out = new ArrayList<>();
-      for (int i = 0; i < array.getSize(); i++) {
-        out.add(read(at.getElementType(), array.getElements(), i));
-      }
-      return out;
-    } else if (t instanceof MapType mt) {
-      MapValue map = v.getMap(row);
-      Map<Object, Object> out = new LinkedHashMap<>();
-      for (int i = 0; i < map.getSize(); i++) {
-        out.put(read(mt.getKeyType(), map.getKeys(), i), read(mt.getValueType(), map.getValues(), i));
-      }
-      return out;
-    }
-    throw new AssertionError("untested type " + t);
   }
 }
