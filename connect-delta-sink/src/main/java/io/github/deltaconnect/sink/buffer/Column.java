@@ -130,7 +130,6 @@ abstract class Column {
     long fixed(int row) {
       return values.get(row);
     }
-
   }
 
   /** Strings as UTF-8 and binary values, copied into shared byte arrays. */
@@ -182,7 +181,6 @@ abstract class Column {
     byte[] binary(int row) {
       return data.bytes(addresses.get(row), (int) lengths.get(row));
     }
-
   }
 
   /** Values kept as objects (decimals): rare enough not to need a packed form. */
@@ -199,8 +197,7 @@ abstract class Column {
     void appendValue(Object value) {
       values.add(value);
       // the reference (with the list's growth slack) and the object
-      allocation.add(12 + (value instanceof BigDecimal d ? 40L + d.unscaledValue().bitLength() / 8
-          : 32));
+      allocation.add(value instanceof BigDecimal d ? SizeEstimator.decimal(d) : 12 + 32);
     }
 
     @Override
@@ -213,7 +210,6 @@ abstract class Column {
     Object object(int row) {
       return values.get(row);
     }
-
   }
 
   /** A struct: one child column per field, appended in step (null structs add null children). */
@@ -242,77 +238,88 @@ abstract class Column {
         child.append(null);
       }
     }
-
   }
 
-  /** An array: where each row's elements start in one element column. */
-  static final class Array extends Column {
-    final Column elements;
+  /**
+   * A column whose rows hold a run of values in child columns (arrays, maps): where each row's run
+   * starts; it ends where the next row's starts.
+   */
+  abstract static class Repeated extends Column {
     private final LongChunks starts;
+
+    Repeated(DataType type, Allocation allocation) {
+      super(type, allocation);
+      starts = new LongChunks(allocation);
+    }
+
+    /** How many values the child columns hold. */
+    abstract int childSize();
+
+    @Override
+    final void appendNull() {
+      starts.add(childSize());
+    }
+
+    /** Marks where the row being appended starts in the child columns. */
+    final void startRow() {
+      starts.add(childSize());
+    }
+
+    final int start(int row) {
+      return (int) starts.get(row);
+    }
+
+    final int end(int row) {
+      return row + 1 < size ? (int) starts.get(row + 1) : childSize();
+    }
+  }
+
+  /** An array: its elements, back to back in one element column. */
+  static final class Array extends Repeated {
+    final Column elements;
 
     Array(ArrayType type, Allocation allocation) {
       super(type, allocation);
       elements = Column.of(type.getElementType(), allocation);
-      starts = new LongChunks(allocation);
+    }
+
+    @Override
+    int childSize() {
+      return elements.size;
     }
 
     @Override
     void appendValue(Object value) {
-      starts.add(elements.size);
+      startRow();
       for (Object element : (List<?>) value) {
         elements.append(element);
       }
     }
-
-    @Override
-    void appendNull() {
-      starts.add(elements.size);
-    }
-
-    int start(int row) {
-      return (int) starts.get(row);
-    }
-
-    int end(int row) {
-      return row + 1 < size ? (int) starts.get(row + 1) : elements.size;
-    }
-
   }
 
-  /** A map: where each row's entries start in a key column and a value column. */
-  static final class Map extends Column {
+  /** A map: its entries, back to back in a key column and a value column. */
+  static final class Map extends Repeated {
     final Column keys;
     final Column values;
-    private final LongChunks starts;
 
     Map(MapType type, Allocation allocation) {
       super(type, allocation);
       keys = Column.of(type.getKeyType(), allocation);
       values = Column.of(type.getValueType(), allocation);
-      starts = new LongChunks(allocation);
+    }
+
+    @Override
+    int childSize() {
+      return keys.size;
     }
 
     @Override
     void appendValue(Object value) {
-      starts.add(keys.size);
+      startRow();
       for (java.util.Map.Entry<?, ?> e : ((java.util.Map<?, ?>) value).entrySet()) {
         keys.append(e.getKey());
         values.append(e.getValue());
       }
     }
-
-    @Override
-    void appendNull() {
-      starts.add(keys.size);
-    }
-
-    int start(int row) {
-      return (int) starts.get(row);
-    }
-
-    int end(int row) {
-      return row + 1 < size ? (int) starts.get(row + 1) : keys.size;
-    }
-
   }
 }

@@ -23,6 +23,11 @@ public final class SizeEstimator {
     return size;
   }
 
+  /** A decimal kept as an object: its reference in the column and the BigDecimal itself. */
+  static long decimal(BigDecimal d) {
+    return 52L + d.unscaledValue().bitLength() / 8;
+  }
+
   static long value(Object v) {
     if (v == null) {
       return SCALAR;
@@ -34,7 +39,7 @@ public final class SizeEstimator {
       return VARIABLE + b.length;
     }
     if (v instanceof BigDecimal d) {
-      return 52L + d.unscaledValue().bitLength() / 8;
+      return decimal(d);
     }
     if (v instanceof Object[] a) {
       return row(a);
