@@ -112,7 +112,7 @@ public final class BenchmarkRunner {
     List<SinkRun.Result> runs = new ArrayList<>();
     for (int tasks : taskCounts) {
       runs.add(SinkRun.run("delta-" + tasks + "t", broker, topic, partitions, records, bytes,
-          tasks, "2g", work, interval(intervalMs, Map.of())));
+          tasks, "2g", work, intervalMs, Map.of()));
       System.out.println("Finished " + runs.get(runs.size() - 1).name());
     }
 
@@ -152,8 +152,8 @@ public final class BenchmarkRunner {
     System.out.println("Finished " + fileStream.name());
     for (int tasks : taskCounts) {
       runs.add(SinkRun.run("delta-4.3-" + tasks + "t", broker, topic, partitions, records, bytes,
-          tasks, "2g", work, interval(intervalMs, Map.of("delta.partition.fields", "region",
-              "delta.partition.derived", "")), workerLib, workerProps));
+          tasks, "2g", work, intervalMs, Map.of("delta.partition.fields", "region",
+              "delta.partition.derived", ""), workerLib, workerProps));
       System.out.println("Finished " + runs.get(runs.size() - 1).name());
       runs.add(IcebergRun.run("iceberg-4.3-" + tasks + "t", broker, topic, records, bytes, tasks,
           "2g", work, workerLib, iceberg, intervalMs, workerProps));
@@ -236,7 +236,7 @@ public final class BenchmarkRunner {
       List<SinkRun.Result> runs = new ArrayList<>();
       for (int tasks : taskCounts) {
         runs.add(SinkRun.run("delta-avro-" + tasks + "t", broker, topic, partitions, records, bytes,
-            tasks, "2g", work, interval(intervalMs, ours)));
+            tasks, "2g", work, intervalMs, ours));
         System.out.println("Finished " + runs.get(runs.size() - 1).name());
       }
       List<SinkRun.Result> peers = new ArrayList<>();
@@ -248,11 +248,11 @@ public final class BenchmarkRunner {
         String ourPlugin =
             Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath().toString();
         for (int tasks : taskCounts) {
-          Map<String, String> side = new java.util.HashMap<>(interval(intervalMs, ours));
+          Map<String, String> side = new java.util.HashMap<>(ours);
           side.put("delta.partition.fields", "region");
           side.put("delta.partition.derived", "");
           peers.add(SinkRun.run("delta-avro-4.3-" + tasks + "t", broker, topic, partitions, records,
-              bytes, tasks, "2g", work, side, workerLib, workerProps));
+              bytes, tasks, "2g", work, intervalMs, side, workerLib, workerProps));
           System.out.println("Finished " + peers.get(peers.size() - 1).name());
           peers.add(IcebergRun.run("iceberg-avro-4.3-" + tasks + "t", broker, topic, records, bytes,
               tasks, "2g", work, workerLib, iceberg + "," + ourPlugin, intervalMs, workerProps,
@@ -340,19 +340,19 @@ public final class BenchmarkRunner {
     long records = partitions * (full ? 1000L : 100L);
     String topic = "bench-many";
     long bytes = broker.load(topic, partitions, records);
-    Map<String, String> delta = interval(intervalMs, Map.of("delta.partition.fields", "tenant",
+    Map<String, String> delta = Map.of("delta.partition.fields", "tenant",
         "delta.partition.derived", "", "delta.buffer.memory.bytes", "134217728",
-        "delta.flush.bytes", "134217728"));
+        "delta.flush.bytes", "134217728");
     List<SinkRun.Result> runs = new ArrayList<>();
     runs.add(SinkRun.run("delta-1000p", broker, topic, partitions, records, bytes, 1, "512m",
-        work, delta));
+        work, intervalMs, delta));
     System.out.println("Finished " + runs.get(runs.size() - 1).name());
     Optional<Peers> peers = Peers.built();
     if (peers.isPresent()) {
       // The same 512 MiB heap for both sinks on the same Kafka 4.3 worker build.
       Path workerLib = peers.get().workerLib();
       runs.add(SinkRun.run("delta-4.3-1000p", broker, topic, partitions, records, bytes, 1,
-          "512m", work, delta, workerLib, Peers.WORKER_PROPS));
+          "512m", work, intervalMs, delta, workerLib, Peers.WORKER_PROPS));
       System.out.println("Finished " + runs.get(runs.size() - 1).name());
       runs.add(IcebergRun.run("iceberg-4.3-1000p", broker, topic, records, bytes, 1, "512m", work,
           workerLib, peers.get().icebergPlugins().toString(), intervalMs, Peers.WORKER_PROPS,
@@ -365,13 +365,6 @@ public final class BenchmarkRunner {
         + " same heap, partitioned by `tenant`, on the Kafka 4.3 worker:%n%n",
         records, partitions));
     sinkTable(runs, report);
-  }
-
-  /** Our sink's settings with the run's commit interval. */
-  private static Map<String, String> interval(long intervalMs, Map<String, String> settings) {
-    Map<String, String> out = new java.util.HashMap<>(settings);
-    out.put("delta.flush.interval.ms", Long.toString(intervalMs));
-    return out;
   }
 
   /** The first line of a failed task's trace, not the whole status JSON. */

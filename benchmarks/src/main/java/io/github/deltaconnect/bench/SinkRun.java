@@ -58,23 +58,25 @@ public final class SinkRun {
 
   private SinkRun() {}
 
+  /** Our sink, committing every {@code intervalMs} (as the peer it is compared with). */
   public static Result run(String name, Broker broker, String topic, int partitions, long records,
-      long bytes, int tasks, String heap, Path work, Map<String, String> overrides)
-      throws Exception {
-    return run(name, broker, topic, partitions, records, bytes, tasks, heap, work, overrides, null,
-        Map.of());
+      long bytes, int tasks, String heap, Path work, long intervalMs,
+      Map<String, String> overrides) throws Exception {
+    return run(name, broker, topic, partitions, records, bytes, tasks, heap, work, intervalMs,
+        overrides, null, Map.of());
   }
 
   /** As above, on a worker run from {@code workerLib} (another Kafka version) when not null. */
   public static Result run(String name, Broker broker, String topic, int partitions, long records,
-      long bytes, int tasks, String heap, Path work, Map<String, String> overrides, Path workerLib,
-      Map<String, String> workerProps) throws Exception {
+      long bytes, int tasks, String heap, Path work, long intervalMs,
+      Map<String, String> overrides, Path workerLib, Map<String, String> workerProps)
+      throws Exception {
     Path table = work.resolve(name + "-table");
     try (Worker worker = new Worker(work.resolve(name + "-worker"), broker.bootstrap(),
         Path.of(System.getProperty("connect.plugin.dir")).toAbsolutePath().toString(), heap,
         workerProps, workerLib)) {
       Map<String, String> config = deltaConfig(topic, tasks, table);
-      config.put("delta.flush.interval.ms", "10000");
+      config.put("delta.flush.interval.ms", Long.toString(intervalMs));
       config.put("delta.flush.size", "1000000");
       config.put("delta.buffer.memory.bytes", "268435456");
       config.put("delta.flush.bytes", "268435456");
