@@ -12,7 +12,7 @@ import io.github.deltaconnect.sink.commit.DeltaTable;
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.metrics.SinkMetrics;
 import io.github.deltaconnect.sink.testing.FakeContext;
-import io.github.deltaconnect.sink.testing.RacingEngine;
+import io.github.deltaconnect.sink.testing.RacingTable;
 import io.github.deltaconnect.sink.testing.TableReader;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -50,10 +50,10 @@ class PipelinedCommitTest {
   TableSink heldSink(FakeContext ctx, int task, CountDownLatch writing, Runnable whileHeld) {
     DeltaSinkConfig config = config();
     DeltaTable real = DeltaTable.open(config);
-    DeltaTable held = new DeltaTable(real.location(), new RacingEngine(real.engine(), () -> {
+    DeltaTable held = new RacingTable(real, () -> {
       writing.countDown();
       whileHeld.run();
-    }));
+    });
     return new TableSink(config, ctx, held, "conn", task, new SinkMetrics(), clock::get);
   }
 

@@ -12,7 +12,7 @@ import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.metrics.SinkMetrics;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
 import io.github.deltaconnect.sink.testing.FakeContext;
-import io.github.deltaconnect.sink.testing.RacingEngine;
+import io.github.deltaconnect.sink.testing.RacingTable;
 import io.github.deltaconnect.sink.testing.S3Server;
 import io.github.deltaconnect.sink.testing.TableReader;
 import java.util.HashMap;
@@ -114,7 +114,7 @@ class S3TableTest {
     props.put("hadoop.fs.s3a.impl.disable.cache", "true");
     DeltaTable table = DeltaTable.open(new DeltaSinkConfig(props));
     if (race != null) {
-      table = new DeltaTable(table.location(), new RacingEngine(table.engine(), race));
+      table = new RacingTable(table, race);
     }
     return new BatchCommitter(table, new OffsetDomain("c"), task, 5, 10, false, FaultPoint.parse(""));
   }

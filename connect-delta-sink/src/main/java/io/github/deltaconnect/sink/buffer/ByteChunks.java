@@ -76,6 +76,11 @@ final class ByteChunks {
     return new String(chunks[(int) (address >>> 32)], (int) address, length, StandardCharsets.UTF_8);
   }
 
+  /** The array a value at {@code address} lives in; it starts at {@code (int) address}. */
+  byte[] chunk(long address) {
+    return chunks[(int) (address >>> 32)];
+  }
+
   byte[] bytes(long address, int length) {
     int offset = (int) address;
     return Arrays.copyOfRange(chunks[(int) (address >>> 32)], offset, offset + length);

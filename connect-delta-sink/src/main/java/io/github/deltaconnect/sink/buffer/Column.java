@@ -93,6 +93,19 @@ abstract class Column {
     throw new UnsupportedOperationException(type + " is not a binary column");
   }
 
+  /** The address of a string or binary value in its byte chunks (see {@link ByteChunks}). */
+  long address(int row) {
+    throw new UnsupportedOperationException(type + " is not a binary column");
+  }
+
+  int length(int row) {
+    throw new UnsupportedOperationException(type + " is not a binary column");
+  }
+
+  byte[] chunk(long address) {
+    throw new UnsupportedOperationException(type + " is not a binary column");
+  }
+
   Object object(int row) {
     throw new UnsupportedOperationException(type + " is not an object column");
   }
@@ -180,6 +193,21 @@ abstract class Column {
     @Override
     byte[] binary(int row) {
       return data.bytes(addresses.get(row), (int) lengths.get(row));
+    }
+
+    @Override
+    long address(int row) {
+      return addresses.get(row);
+    }
+
+    @Override
+    int length(int row) {
+      return (int) lengths.get(row);
+    }
+
+    @Override
+    byte[] chunk(long address) {
+      return data.chunk(address);
     }
   }
 

@@ -3,22 +3,15 @@ package io.github.deltaconnect.sink.buffer;
 import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.MapValue;
-import io.delta.kernel.types.BinaryType;
 import io.delta.kernel.types.DataType;
-import io.delta.kernel.types.StringType;
 import java.math.BigDecimal;
 
 /**
  * A read-only {@link ColumnVector} over rows {@code [start, start + size)} of a buffered
- * {@link Column}: a table column, a struct's child, or one array's or map's elements.
- *
- * <p>A string column reports itself as binary. Kernel's Parquet writer takes the file schema (and
- * so the STRING annotation) from the batch's schema but picks each value writer by the vector's
- * type; as binary, the buffered UTF-8 bytes are written as they are instead of being decoded to a
- * String and encoded again (a quarter of the commit thread). The bytes written are the same, and
- * {@link #getString} still answers for any reader that asks.
+ * {@link Column}: a table column, a struct's child, or one array's or map's elements. String and
+ * binary columns also give their bytes in place ({@link ByteSlices}), for the Parquet writer.
  */
-final class ColumnView implements ColumnVector {
+final class ColumnView implements ColumnVector, ByteSlices {
   private final Column column;
   private final int start;
   private final int size;
@@ -31,7 +24,7 @@ final class ColumnView implements ColumnVector {
 
   @Override
   public DataType getDataType() {
-    return column.type instanceof StringType ? BinaryType.BINARY : column.type;
+    return column.type;
   }
 
   @Override
@@ -90,6 +83,21 @@ final class ColumnView implements ColumnVector {
   @Override
   public byte[] getBinary(int rowId) {
     return column.isNull(start + rowId) ? null : column.binary(start + rowId);
+  }
+
+  @Override
+  public byte[] array(int rowId) {
+    return column.chunk(column.address(start + rowId));
+  }
+
+  @Override
+  public int offset(int rowId) {
+    return (int) column.address(start + rowId);
+  }
+
+  @Override
+  public int length(int rowId) {
+    return column.length(start + rowId);
   }
 
   @Override

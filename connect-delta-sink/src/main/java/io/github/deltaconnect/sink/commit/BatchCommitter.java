@@ -132,7 +132,7 @@ public final class BatchCommitter {
       if (files == null) {
         // Otherwise files stay valid on a retry: a newer table schema may only have more columns,
         // which read as null in these files.
-        files = DataFiles.write(table.engine(), state, schema, tableSchema,
+        files = DataFiles.write(table.engine(), state, table.files(), schema, tableSchema,
             new PartitionValues(schema, partitionColumns), buffer.batches());
         filesPhysical = physical;
         fault.at(FaultPoint.Stage.AFTER_FILES);
@@ -254,15 +254,8 @@ public final class BatchCommitter {
 
   /** Files written for a batch that will never be committed are removed (best effort). */
   private void deleteQuietly(DataFiles files) {
-    if (files == null) {
-      return;
-    }
-    for (String path : files.paths()) {
-      try {
-        table.engine().getFileSystemClient().delete(path);
-      } catch (Exception e) {
-        LOG.warn("Could not delete uncommitted file {}", path, e);
-      }
+    if (files != null) {
+      files.delete(table.engine());
     }
   }
 }

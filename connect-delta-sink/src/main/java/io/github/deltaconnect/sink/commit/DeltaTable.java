@@ -9,6 +9,7 @@ import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
 import io.github.deltaconnect.sink.storage.ConditionalS3LogStore;
 import io.github.deltaconnect.sink.storage.LocalFileSystem;
+import io.github.deltaconnect.sink.write.ParquetFiles;
 import java.net.URI;
 import java.nio.file.Paths;
 import java.util.Collection;
@@ -21,21 +22,26 @@ import org.apache.kafka.common.TopicPartition;
 /** One Delta table and the Kernel engine that reads and writes it. */
 public class DeltaTable {
 
-  /** Hadoop key Kernel's default Parquet writer rolls files on. */
-  static final String TARGET_FILE_SIZE_KEY = "delta.kernel.default.parquet.writer.targetMaxFileSize";
-
   private final String location;
   private final Engine engine;
+  private final Configuration conf;
 
-  public DeltaTable(String location, Engine engine) {
+  /** {@code conf}: the Hadoop settings {@code engine} was made with (data files are written by them). */
+  public DeltaTable(String location, Engine engine, Configuration conf) {
     this.location = location;
     this.engine = engine;
+    this.conf = conf;
+  }
+
+  /** A table on the default Kernel engine for {@code conf}. */
+  public DeltaTable(String location, Configuration conf) {
+    this(location, DefaultEngine.create(conf), conf);
   }
 
   public static DeltaTable open(DeltaSinkConfig config) {
     Configuration conf = new Configuration();
     conf.set("parquet.compression", config.parquetCompression());
-    conf.setLong(TARGET_FILE_SIZE_KEY, config.fileTargetBytes());
+    conf.setLong(ParquetFiles.TARGET_FILE_SIZE, config.fileTargetBytes());
     conf.setClassLoader(DeltaTable.class.getClassLoader()); // the plugin's, whatever thread asks
     LocalFileSystem.install(conf); // only affects file: paths; hadoop.* settings below may override
     // S3: commit files are created with conditional writes, safe across workers (see the class).
@@ -43,7 +49,7 @@ public class DeltaTable {
     conf.set("io.delta.kernel.logStore.s3a.impl", ConditionalS3LogStore.class.getName());
     conf.set("io.delta.kernel.logStore.s3.impl", ConditionalS3LogStore.class.getName());
     config.hadoopProperties().forEach(conf::set);
-    return new DeltaTable(qualify(config.tableLocation()), DefaultEngine.create(conf));
+    return new DeltaTable(qualify(config.tableLocation()), conf);
   }
 
   /** Plain paths become absolute file: URIs; URIs with a scheme are kept as they are. */
@@ -61,6 +67,15 @@ public class DeltaTable {
 
   public Engine engine() {
     return engine;
+  }
+
+  public Configuration conf() {
+    return conf;
+  }
+
+  /** The writer of this table's data files. */
+  public ParquetFiles files() {
+    return new ParquetFiles(conf);
   }
 
   /** The latest snapshot, or empty when no table exists at the location yet. */

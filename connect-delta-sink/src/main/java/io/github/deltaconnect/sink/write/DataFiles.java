@@ -3,7 +3,6 @@ package io.github.deltaconnect.sink.write;
 import io.delta.kernel.DataWriteContext;
 import io.delta.kernel.Transaction;
 import io.delta.kernel.data.ColumnarBatch;
-import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.expressions.Column;
@@ -17,13 +16,15 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parquet files written for one batch, per table partition. Written once; if the commit has to be
  * retried on a newer snapshot, the same files are added again with the new transaction's state.
  */
 public final class DataFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(DataFiles.class);
 
   /** The files of one table partition. */
   public record Bucket(Map<String, Literal> partitionValues, List<DataFileStatus> files) {}
@@ -39,50 +40,51 @@ public final class DataFiles {
    * {@code rowsSchema} is the shape of the buffered rows; {@code tableSchema} is the transaction's
    * schema with its field metadata (it may have more columns, e.g. added by another task).
    */
-  public static DataFiles write(Engine engine, Row txnState, StructType rowsSchema,
-      StructType tableSchema, PartitionValues partitioning,
+  public static DataFiles write(Engine engine, Row txnState, ParquetFiles writer,
+      StructType rowsSchema, StructType tableSchema, PartitionValues partitioning,
       Map<List<Object>, ColumnarBatch> rowsByPartition) {
-    boolean columnMapping = PhysicalSchema.usesColumnMapping(tableSchema);
     List<Bucket> out = new ArrayList<>(rowsByPartition.size());
-    for (Map.Entry<List<Object>, ColumnarBatch> e : rowsByPartition.entrySet()) {
-      if (e.getValue().getSize() == 0) {
-        continue;
+    List<Column> stats = null;
+    try {
+      for (Map.Entry<List<Object>, ColumnarBatch> e : rowsByPartition.entrySet()) {
+        if (e.getValue().getSize() == 0) {
+          continue;
+        }
+        Map<String, Literal> values = partitioning.literals(e.getKey());
+        DataWriteContext ctx = Transaction.getWriteContext(engine, txnState, values);
+        if (stats == null) {
+          stats = statsColumns(ctx, tableSchema, rowsSchema, partitioning.columns());
+        }
+        ColumnarBatch physical = physical(e.getValue(), tableSchema, partitioning.columns());
+        try {
+          out.add(new Bucket(values, writer.write(ctx.getTargetDirectory(), physical, stats)));
+        } catch (IOException e2) {
+          throw new UncheckedIOException("writing Parquet files to " + ctx.getTargetDirectory(), e2);
+        }
       }
-      Map<String, Literal> values = partitioning.literals(e.getKey());
-      DataWriteContext ctx = Transaction.getWriteContext(engine, txnState, values);
-      ColumnarBatch logical = e.getValue();
-      List<DataFileStatus> files = new ArrayList<>();
-      try (CloseableIterator<FilteredColumnarBatch> physical = columnMapping
-              ? single(physical(logical, tableSchema, partitioning.columns()))
-              : Transaction.transformLogicalData(engine, txnState,
-                  single(new FilteredColumnarBatch(logical, Optional.empty())), values);
-          CloseableIterator<DataFileStatus> written = engine.getParquetHandler()
-              .writeParquetFiles(ctx.getTargetDirectory(), physical,
-                  columnMapping ? statsColumns(ctx, tableSchema, rowsSchema, partitioning.columns())
-                      : ctx.getStatisticsColumns())) {
-        written.forEachRemaining(files::add);
-      } catch (IOException e2) {
-        throw new UncheckedIOException("writing Parquet files to " + ctx.getTargetDirectory(), e2);
-      }
-      out.add(new Bucket(values, files));
+    } catch (RuntimeException e) {
+      new DataFiles(out).delete(engine);
+      throw e;
     }
     return new DataFiles(out);
   }
 
-  /** What transformLogicalData does, for column-mapping tables: drop partition columns, rename. */
-  private static FilteredColumnarBatch physical(ColumnarBatch batch, StructType tableSchema,
+  /**
+   * The rows as the file stores them: partition columns dropped (their values are in the path and
+   * the log), and on column-mapping tables every field renamed to its physical name.
+   */
+  private static ColumnarBatch physical(ColumnarBatch batch, StructType tableSchema,
       List<String> partitionColumns) {
     for (String column : partitionColumns) {
       batch = batch.withDeletedColumnAt(batch.getSchema().indexOf(column));
     }
-    batch = batch.withNewSchema(PhysicalSchema.of(batch.getSchema(), tableSchema));
-    return new FilteredColumnarBatch(batch, Optional.empty());
+    return batch.withNewSchema(PhysicalSchema.of(batch.getSchema(), tableSchema));
   }
 
   /**
    * Kernel 4.4 lists statistics columns by physical name but fails to leave out partition columns
    * on column-mapping tables; and rows converted before another task added columns lack those.
-   * Keep only columns the written files have.
+   * Keep only columns the written files have (the same for every bucket of a batch).
    */
   private static List<Column> statsColumns(DataWriteContext ctx, StructType tableSchema,
       StructType rowsSchema, List<String> partitionColumns) {
@@ -102,10 +104,6 @@ public final class DataFiles {
       type = st.at(st.indexOf(name)).getDataType();
     }
     return true;
-  }
-
-  private static <T> CloseableIterator<T> single(T value) {
-    return Iterators.closeable(List.of(value).iterator());
   }
 
   /** The add-file actions for these files in the transaction whose state is given. */
@@ -133,6 +131,17 @@ public final class DataFiles {
 
   public long byteCount() {
     return buckets.stream().flatMap(b -> b.files().stream()).mapToLong(DataFileStatus::getSize).sum();
+  }
+
+  /** Removes the files (best effort): for files that will never be committed. */
+  public void delete(Engine engine) {
+    for (String path : paths()) {
+      try {
+        engine.getFileSystemClient().delete(path);
+      } catch (Exception e) {
+        LOG.warn("Could not delete uncommitted file {}", path, e);
+      }
+    }
   }
 
   public List<String> paths() {

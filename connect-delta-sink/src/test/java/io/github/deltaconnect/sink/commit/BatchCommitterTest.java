@@ -8,7 +8,7 @@ import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
-import io.github.deltaconnect.sink.testing.RacingEngine;
+import io.github.deltaconnect.sink.testing.RacingTable;
 import io.github.deltaconnect.sink.testing.TableReader;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -33,8 +33,7 @@ public class BatchCommitterTest {
   DeltaTable table() {
     Configuration conf = new Configuration();
     io.github.deltaconnect.sink.storage.LocalFileSystem.install(conf);
-    return new DeltaTable(DeltaTable.qualify(dir.resolve("t").toString()),
-        io.delta.kernel.defaults.engine.DefaultEngine.create(conf));
+    return new DeltaTable(DeltaTable.qualify(dir.resolve("t").toString()), conf);
   }
 
   public static RecordBuffer rows(int partition, String prefix, int count) {
@@ -54,9 +53,9 @@ public class BatchCommitterTest {
         FaultPoint.parse(""));
     // The loser builds its create transaction (its own column-mapping physical names); the winner
     // creates the table before the loser writes its files and commits.
-    DeltaTable racing = new DeltaTable(real.location(), new RacingEngine(table().engine(),
+    DeltaTable racing = new RacingTable(table(),
         () -> assertInstanceOf(BatchCommitter.Committed.class,
-            winner.commit(rows(0, "a", 10), SCHEMA, List.of("region")))));
+            winner.commit(rows(0, "a", 10), SCHEMA, List.of("region"))));
     BatchCommitter loser = new BatchCommitter(racing, new OffsetDomain("c"), 1, 5, 10, true,
         FaultPoint.parse(""));
     assertInstanceOf(BatchCommitter.Committed.class,
@@ -90,8 +89,8 @@ public class BatchCommitterTest {
         zombieRows.add(new TopicPartition("t", 0), i, List.of("eu"), SCHEMA, row.clone(), 0);
       }
     }
-    DeltaTable racing = new DeltaTable(real.location(), new RacingEngine(table().engine(),
-        () -> owner.commit(ownerRows, SCHEMA, List.of("region"))));
+    DeltaTable racing = new RacingTable(table(),
+        () -> owner.commit(ownerRows, SCHEMA, List.of("region")));
     BatchCommitter zombie = new BatchCommitter(racing, new OffsetDomain("c"), 0, 5, 10, false,
         FaultPoint.parse(""));
     BatchCommitter.Outcome outcome = zombie.commit(zombieRows, SCHEMA, List.of("region"));

@@ -29,6 +29,7 @@ import io.delta.kernel.types.MapType;
 import io.delta.kernel.types.ShortType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
+import io.delta.kernel.types.TimestampNTZType;
 import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
@@ -147,7 +148,8 @@ public final class TableReader {
     }
     if (t instanceof StringType) {
       return v.getString(r);
-    } else if (t instanceof LongType || t instanceof TimestampType) {
+    } else if (t instanceof LongType || t instanceof TimestampType
+        || t instanceof TimestampNTZType) {
       return v.getLong(r);
     } else if (t instanceof IntegerType || t instanceof DateType) {
       return v.getInt(r);

@@ -1,6 +1,5 @@
 package io.github.deltaconnect.bench.sink;
 
-import io.delta.kernel.defaults.engine.DefaultEngine;
 import io.delta.kernel.types.StructType;
 import io.github.deltaconnect.bench.BenchEvents;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
@@ -127,8 +126,7 @@ public class SinkPathBenchmark {
       Configuration conf = new Configuration();
       LocalFileSystem.install(conf);
       conf.set("parquet.enable.dictionary", dictionary);
-      table = new DeltaTable(DeltaTable.qualify(dir.resolve("t").toString()),
-          DefaultEngine.create(conf));
+      table = new DeltaTable(DeltaTable.qualify(dir.resolve("t").toString()), conf);
     }
 
     @TearDown(Level.Invocation)
