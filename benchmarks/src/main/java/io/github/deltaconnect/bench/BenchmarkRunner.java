@@ -16,7 +16,8 @@ import org.apache.kafka.common.TopicPartition;
  * latency, CPU and memory per run, beside the limits no sink can beat (plain consume, consume with
  * JsonConverter decode, Parquet encode) measured in the same run on the same records.
  *
- * <p>{@code --quick} (default): 300k records, one task per sink, 5 s commits, one 20 s freshness run;
+ * <p>{@code --quick} (default): 300k records, one task per sink, 5 s commits, one 20 s freshness run,
+ * and where Iceberg runs beside ours on the Kafka 4.3 worker, ours does not run again on 4.4;
  * {@code --full}: 5M records, 1 and 4 tasks, 10 s commits, 180 s freshness runs. {@code --records
  * N}, {@code --partitions N}, {@code --tasks 1,4}, {@code --interval ms} override.
  */
@@ -79,7 +80,7 @@ public final class BenchmarkRunner {
       }
       if (scenarios.contains("avro")) {
         avro(broker, records, partitions, taskCounts, intervalMs, work, report,
-            !"false".equals(opts.get("peers")), deltaOverrides(opts.get("delta")));
+            !"false".equals(opts.get("peers")), deltaOverrides(opts.get("delta")), full);
       }
       if (scenarios.contains("freshness")) {
         freshness(broker, work, full, report);
@@ -208,7 +209,7 @@ public final class BenchmarkRunner {
 
   private static void avro(Broker broker, long records, int partitions, List<Integer> taskCounts,
       long intervalMs, Path work, StringBuilder report, boolean withPeers,
-      Map<String, String> deltaOverrides)
+      Map<String, String> deltaOverrides, boolean full)
       throws Exception {
     String topic = "bench-avro";
     try (io.github.deltaconnect.contract.testing.ApicurioRegistry registry =
@@ -234,13 +235,14 @@ public final class BenchmarkRunner {
         decode = Limits.consumeAndDecode(broker.bootstrap(), tps, ends, plugin.converter());
       }
       List<SinkRun.Result> runs = new ArrayList<>();
-      for (int tasks : taskCounts) {
+      Optional<Peers> built = withPeers ? Peers.built() : Optional.empty();
+      // --quick with the peers built: ours runs once, beside Iceberg on the 4.3 worker.
+      for (int tasks : full || built.isEmpty() ? taskCounts : List.<Integer>of()) {
         runs.add(SinkRun.run("delta-avro-" + tasks + "t", broker, topic, partitions, records, bytes,
             tasks, "2g", work, intervalMs, ours));
         System.out.println("Finished " + runs.get(runs.size() - 1).name());
       }
       List<SinkRun.Result> peers = new ArrayList<>();
-      Optional<Peers> built = withPeers ? Peers.built() : Optional.empty();
       if (built.isPresent()) {
         Path workerLib = built.get().workerLib();
         String iceberg = built.get().icebergPlugins().toString();
@@ -273,7 +275,11 @@ public final class BenchmarkRunner {
       all.addAll(peers);
       sinkTable(all, report);
       report.append("\n| Run | end to end / decode bound | steady / decode bound |\n|---|---:|---:|\n");
-      for (SinkRun.Result r : runs) {
+      List<SinkRun.Result> ourRuns = new ArrayList<>(runs);
+      for (int i = 0; i < peers.size(); i += 2) {
+        ourRuns.add(peers.get(i));
+      }
+      for (SinkRun.Result r : ourRuns) {
         report.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |%n", r.name(),
             r.recordsPerSecond() / decode.recordsPerSecond(),
             r.steadyRecordsPerSecond() / decode.recordsPerSecond()));
@@ -344,10 +350,12 @@ public final class BenchmarkRunner {
         "delta.partition.derived", "", "delta.buffer.memory.bytes", "134217728",
         "delta.flush.bytes", "134217728");
     List<SinkRun.Result> runs = new ArrayList<>();
-    runs.add(SinkRun.run("delta-1000p", broker, topic, partitions, records, bytes, 1, "512m",
-        work, intervalMs, delta));
-    System.out.println("Finished " + runs.get(runs.size() - 1).name());
     Optional<Peers> peers = Peers.built();
+    if (full || peers.isEmpty()) { // --quick with the peers built: only the side-by-side
+      runs.add(SinkRun.run("delta-1000p", broker, topic, partitions, records, bytes, 1, "512m",
+          work, intervalMs, delta));
+      System.out.println("Finished " + runs.get(runs.size() - 1).name());
+    }
     if (peers.isPresent()) {
       // The same 512 MiB heap for both sinks on the same Kafka 4.3 worker build.
       Path workerLib = peers.get().workerLib();
