@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
@@ -16,7 +18,6 @@ import org.apache.parquet.hadoop.ParquetOutputFormat;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.schema.MessageType;
@@ -56,12 +57,13 @@ public final class ParquetFiles {
     String prefix = UUID.randomUUID().toString();
     List<DataFileStatus> files = new ArrayList<>();
     List<Path> written = new ArrayList<>();
+    FileSystem fs = new Path(directory).getFileSystem(conf);
     try {
       int row = 0;
       while (row < batch.getSize()) {
         Path path = new Path(directory, String.format("%s-%03d.parquet", prefix, written.size()));
         written.add(path);
-        CountingFile out = new CountingFile(HadoopOutputFile.fromPath(path, conf));
+        FileOutput out = new FileOutput(fs, path);
         ParquetWriter<Integer> writer =
             builder(out, new RowWriter(batch, fileSchema), plain).build();
         try {
@@ -72,7 +74,7 @@ public final class ParquetFiles {
         } finally {
           writer.close();
         }
-        files.add(new DataFileStatus(path.getFileSystem(conf).makeQualified(path).toString(),
+        files.add(new DataFileStatus(fs.makeQualified(path).toString(),
             out.length, System.currentTimeMillis(),
             Optional.of(FileStats.of(writer.getFooter(), batch.getSchema(), statsColumns))));
       }
@@ -80,7 +82,7 @@ public final class ParquetFiles {
       // None of these files will be committed: remove them rather than leave orphans.
       for (Path path : written) {
         try {
-          path.getFileSystem(conf).delete(path, false);
+          fs.delete(path, false);
         } catch (IOException | RuntimeException e2) {
           e.addSuppressed(e2);
         }
@@ -146,26 +148,23 @@ public final class ParquetFiles {
     }
   }
 
-  /** The file's length as written, known without asking the filesystem afterwards. */
-  private static final class CountingFile implements OutputFile {
-    private final OutputFile file;
+  /**
+   * A new file on a Hadoop filesystem (created once per batch, not looked up per file), whose
+   * length as written is known without asking the filesystem afterwards.
+   */
+  private static final class FileOutput implements OutputFile {
+    private final FileSystem fs;
+    private final Path path;
     long length;
 
-    CountingFile(OutputFile file) {
-      this.file = file;
+    FileOutput(FileSystem fs, Path path) {
+      this.fs = fs;
+      this.path = path;
     }
 
     @Override
     public PositionOutputStream create(long blockSizeHint) throws IOException {
-      return counting(file.create(blockSizeHint));
-    }
-
-    @Override
-    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-      return counting(file.createOrOverwrite(blockSizeHint));
-    }
-
-    private PositionOutputStream counting(PositionOutputStream out) {
+      FSDataOutputStream out = fs.create(path, false);
       return new PositionOutputStream() {
         @Override
         public long getPos() throws IOException {
@@ -196,18 +195,23 @@ public final class ParquetFiles {
     }
 
     @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+      throw new UnsupportedOperationException("data files are never overwritten: " + path);
+    }
+
+    @Override
     public boolean supportsBlockSize() {
-      return file.supportsBlockSize();
+      return false;
     }
 
     @Override
     public long defaultBlockSize() {
-      return file.defaultBlockSize();
+      return 0;
     }
 
     @Override
     public String getPath() {
-      return file.getPath();
+      return path.toString();
     }
   }
 }
