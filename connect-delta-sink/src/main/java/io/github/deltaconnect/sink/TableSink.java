@@ -76,6 +76,11 @@ public final class TableSink {
   /** A commit failed: the task is dying, and whatever is buffered is left to its successor. */
   private boolean failed;
   private TopicPartition lastPartition;
+  /**
+   * One instance per topic-partition, so the per-record map lookups (committed, buffered and
+   * in-flight offsets) match by identity instead of comparing topic names.
+   */
+  private final Map<TopicPartition, TopicPartition> instances = new HashMap<>();
 
   public TableSink(DeltaSinkConfig config, SinkTaskContext context, DeltaTable table,
       String connectorId, int taskId, SinkMetrics metrics, LongSupplier clock) {
@@ -103,6 +108,7 @@ public final class TableSink {
 
   /** Resumes each partition right after the offset the table stores for it. */
   public synchronized void open(Collection<TopicPartition> partitions) {
+    partitions.forEach(tp -> instances.putIfAbsent(tp, tp));
     Optional<Snapshot> snapshot = table.latest();
     if (snapshot.isEmpty()) {
       LOG.info("No Delta table at {} yet; {} start from the consumer group's offsets",
@@ -188,14 +194,15 @@ public final class TableSink {
   }
 
   /**
-   * The record's topic-partition, reusing the last instance: records arrive in runs per partition,
-   * and the per-record map lookups keyed by the same instance skip equals().
+   * The record's topic-partition as its one instance: records arrive in runs per partition, so
+   * this is a comparison with the last one per record and a lookup per run.
    */
   private TopicPartition partitionOf(SinkRecord record) {
     TopicPartition last = lastPartition;
     if (last == null || last.partition() != record.kafkaPartition()
         || !last.topic().equals(record.topic())) {
-      last = new TopicPartition(record.topic(), record.kafkaPartition());
+      last = instances.computeIfAbsent(
+          new TopicPartition(record.topic(), record.kafkaPartition()), tp -> tp);
       lastPartition = last;
     }
     return last;
@@ -308,6 +315,8 @@ public final class TableSink {
     commitNow(FlushPolicy.Reason.CLOSE, new HashSet<>(partitions), false);
     partitions.forEach(committed::remove);
     partitions.forEach(pendingRewinds::remove);
+    partitions.forEach(instances::remove);
+    lastPartition = null;
   }
 
   /**
