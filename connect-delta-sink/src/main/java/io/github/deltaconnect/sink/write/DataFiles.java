@@ -3,6 +3,7 @@ package io.github.deltaconnect.sink.write;
 import io.delta.kernel.DataWriteContext;
 import io.delta.kernel.Transaction;
 import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.expressions.Column;
@@ -16,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,7 @@ public final class DataFiles {
   public static DataFiles write(Engine engine, Row txnState, ParquetFiles writer,
       StructType rowsSchema, StructType tableSchema, PartitionValues partitioning,
       Map<List<Object>, ColumnarBatch> rowsByPartition) {
+    boolean columnMapping = PhysicalSchema.usesColumnMapping(tableSchema);
     List<Bucket> out = new ArrayList<>(rowsByPartition.size());
     List<Column> stats = null;
     try {
@@ -55,7 +58,9 @@ public final class DataFiles {
         if (stats == null) {
           stats = statsColumns(ctx, tableSchema, rowsSchema, partitioning.columns());
         }
-        ColumnarBatch physical = physical(e.getValue(), tableSchema, partitioning.columns());
+        ColumnarBatch physical = columnMapping
+            ? physical(e.getValue(), tableSchema, partitioning.columns())
+            : transformed(engine, txnState, e.getValue(), values);
         try {
           out.add(new Bucket(values, writer.write(ctx.getTargetDirectory(), physical, stats)));
         } catch (IOException e2) {
@@ -70,8 +75,28 @@ public final class DataFiles {
   }
 
   /**
-   * The rows as the file stores them: partition columns dropped (their values are in the path and
-   * the log), and on column-mapping tables every field renamed to its physical name.
+   * The rows as Kernel would have the file store them: partition columns dropped, after Kernel's
+   * checks that the table takes writes of this kind (no column defaults, no variant columns, the
+   * partition values valid). Kernel refuses this on column-mapping tables, hence {@link #physical}.
+   */
+  private static ColumnarBatch transformed(Engine engine, Row txnState, ColumnarBatch batch,
+      Map<String, Literal> partitionValues) {
+    try (CloseableIterator<FilteredColumnarBatch> out = Transaction.transformLogicalData(engine,
+        txnState, Iterators.closeable(List.of(new FilteredColumnarBatch(batch, Optional.empty()))
+            .iterator()), partitionValues)) {
+      FilteredColumnarBatch only = out.next();
+      if (only.getSelectionVector().isPresent()) {
+        throw new IllegalStateException("Kernel filtered rows of a batch to append");
+      }
+      return only.getData();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * What {@link #transformed} does, for column-mapping tables: partition columns dropped (their
+   * values are in the path and the log), every field renamed to its physical name.
    */
   private static ColumnarBatch physical(ColumnarBatch batch, StructType tableSchema,
       List<String> partitionColumns) {
