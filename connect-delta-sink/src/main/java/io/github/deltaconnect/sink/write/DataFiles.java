@@ -8,7 +8,6 @@ import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.expressions.Column;
 import io.delta.kernel.expressions.Literal;
-import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
@@ -117,18 +116,8 @@ public final class DataFiles {
         .filter(c -> !partitionColumns.contains(c)).toList();
     StructType written = PhysicalSchema.of(
         new StructType(dataColumns.stream().map(rowsSchema::get).toList()), tableSchema);
-    return ctx.getStatisticsColumns().stream().filter(c -> resolves(written, c.getNames())).toList();
-  }
-
-  private static boolean resolves(StructType schema, String[] path) {
-    DataType type = schema;
-    for (String name : path) {
-      if (!(type instanceof StructType st) || st.indexOf(name) < 0) {
-        return false;
-      }
-      type = st.at(st.indexOf(name)).getDataType();
-    }
-    return true;
+    return ctx.getStatisticsColumns().stream()
+        .filter(c -> FileStats.typeOf(written, c.getNames()) != null).toList();
   }
 
   /** The add-file actions for these files in the transaction whose state is given. */

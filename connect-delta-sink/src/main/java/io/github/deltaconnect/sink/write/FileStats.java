@@ -102,7 +102,8 @@ final class FileStats {
     return out;
   }
 
-  private static DataType typeOf(StructType schema, String[] path) {
+  /** The type of the nested field at {@code path}, or null when the schema has no such field. */
+  static DataType typeOf(StructType schema, String[] path) {
     DataType type = schema;
     for (String name : path) {
       if (!(type instanceof StructType st) || st.indexOf(name) < 0) {

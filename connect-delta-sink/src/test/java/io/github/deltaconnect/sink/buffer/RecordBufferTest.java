@@ -1,5 +1,9 @@
 package io.github.deltaconnect.sink.buffer;
 
+import static io.github.deltaconnect.sink.testing.RandomValues.attrs;
+import static io.github.deltaconnect.sink.testing.RandomValues.bytes;
+import static io.github.deltaconnect.sink.testing.RandomValues.maybe;
+import static io.github.deltaconnect.sink.testing.RandomValues.tags;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +28,6 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
 import io.github.deltaconnect.sink.testing.TableReader;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -60,32 +63,6 @@ class RecordBufferTest {
         maybe(r, tags(r)), maybe(r, attrs(r)), i % 3 == 0 ? "eu" : "us"};
   }
 
-  private static Object maybe(Random r, Object value) {
-    return r.nextInt(5) == 0 ? null : value;
-  }
-
-  private static byte[] bytes(Random r) {
-    byte[] b = new byte[r.nextInt(20)];
-    r.nextBytes(b);
-    return b;
-  }
-
-  private static List<Object> tags(Random r) {
-    List<Object> tags = new ArrayList<>();
-    for (int n = r.nextInt(4); n > 0; n--) {
-      tags.add(r.nextInt(4) == 0 ? null : "t" + r.nextInt(100));
-    }
-    return tags;
-  }
-
-  private static Map<Object, Object> attrs(Random r) {
-    Map<Object, Object> attrs = new LinkedHashMap<>();
-    for (int n = r.nextInt(3); n > 0; n--) {
-      attrs.put("k" + n, r.nextInt(4) == 0 ? null : r.nextLong());
-    }
-    return attrs;
-  }
-
   @Test
   void everyValueReadsBackFromTheColumnsAcrossChunksNullsAndNesting() {
     Random random = new Random(42);
@@ -108,7 +85,7 @@ class RecordBufferTest {
         for (int i = 0; i < rows.size(); i++) {
           DataType type = ALL.at(c).getDataType();
           assertEquals(expected(rows.get(i)[c], type),
-              comparable(TableReader.value(column, type, i)),
+              TableReader.comparable(TableReader.value(column, type, i)),
               "column " + ALL.at(c).getName() + " row " + i);
         }
       }
@@ -156,22 +133,6 @@ class RecordBufferTest {
     if (v instanceof List<?> list && type instanceof ArrayType at) {
       return list.stream().map(e -> expected(e, at.getElementType())).toList();
     }
-    return comparable(v);
-  }
-
-  /** byte[] compares by content as a ByteBuffer, inside lists and maps too. */
-  private static Object comparable(Object v) {
-    if (v instanceof byte[] b) {
-      return ByteBuffer.wrap(b);
-    }
-    if (v instanceof List<?> list) {
-      return list.stream().map(RecordBufferTest::comparable).toList();
-    }
-    if (v instanceof Map<?, ?> map) {
-      Map<Object, Object> m = new LinkedHashMap<>();
-      map.forEach((k, x) -> m.put(comparable(k), comparable(x)));
-      return m;
-    }
-    return v;
+    return TableReader.comparable(v);
   }
 }

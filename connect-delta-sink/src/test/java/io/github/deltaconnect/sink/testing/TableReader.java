@@ -35,6 +35,7 @@ import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -189,6 +190,22 @@ public final class TableReader {
       return out;
     }
     throw new IllegalArgumentException("unsupported type " + t);
+  }
+
+  /** A value as {@link #value} gives it, byte[] (in lists and maps too) made comparable by content. */
+  public static Object comparable(Object v) {
+    if (v instanceof byte[] b) {
+      return ByteBuffer.wrap(b);
+    }
+    if (v instanceof List<?> list) {
+      return list.stream().map(TableReader::comparable).toList();
+    }
+    if (v instanceof Map<?, ?> map) {
+      Map<Object, Object> m = new LinkedHashMap<>();
+      map.forEach((k, x) -> m.put(comparable(k), comparable(x)));
+      return m;
+    }
+    return v;
   }
 
   private static CloseableIterator<FileStatus> single(FileStatus status) {

@@ -1,5 +1,9 @@
 package io.github.deltaconnect.sink.write;
 
+import static io.github.deltaconnect.sink.testing.RandomValues.attrs;
+import static io.github.deltaconnect.sink.testing.RandomValues.bytes;
+import static io.github.deltaconnect.sink.testing.RandomValues.maybe;
+import static io.github.deltaconnect.sink.testing.RandomValues.tags;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,7 +44,6 @@ import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,32 +104,6 @@ class ParquetFilesTest {
         maybe(r, tags(r)), maybe(r, attrs(r)), "id-" + i};
   }
 
-  private static Object maybe(Random r, Object value) {
-    return r.nextInt(5) == 0 ? null : value;
-  }
-
-  private static byte[] bytes(Random r) {
-    byte[] b = new byte[r.nextInt(20)];
-    r.nextBytes(b);
-    return b;
-  }
-
-  private static List<Object> tags(Random r) {
-    List<Object> tags = new ArrayList<>();
-    for (int n = r.nextInt(4); n > 0; n--) {
-      tags.add(r.nextInt(4) == 0 ? null : "t" + r.nextInt(100));
-    }
-    return tags;
-  }
-
-  private static Map<Object, Object> attrs(Random r) {
-    Map<Object, Object> attrs = new LinkedHashMap<>();
-    for (int n = r.nextInt(3); n > 0; n--) {
-      attrs.put("k" + n, r.nextInt(4) == 0 ? null : r.nextLong());
-    }
-    return attrs;
-  }
-
   private static ColumnarBatch batch(StructType schema, List<Object[]> rows) {
     RecordBuffer buffer = new RecordBuffer();
     for (int i = 0; i < rows.size(); i++) {
@@ -173,7 +150,7 @@ class ParquetFilesTest {
           for (int r = 0; r < b.getSize(); r++) {
             List<Object> row = new ArrayList<>();
             for (int c = 0; c < schema.length(); c++) {
-              row.add(comparable(TableReader.value(b.getColumnVector(c),
+              row.add(TableReader.comparable(TableReader.value(b.getColumnVector(c),
                   schema.at(c).getDataType(), r)));
             }
             out.add(row);
@@ -190,27 +167,12 @@ class ParquetFilesTest {
     for (int r = 0; r < b.getSize(); r++) {
       List<Object> row = new ArrayList<>();
       for (int c = 0; c < schema.length(); c++) {
-        row.add(comparable(TableReader.value(b.getColumnVector(c), schema.at(c).getDataType(), r)));
+        row.add(TableReader.comparable(
+            TableReader.value(b.getColumnVector(c), schema.at(c).getDataType(), r)));
       }
       out.add(row);
     }
     return out;
-  }
-
-  /** byte[] compared by content, recursively. */
-  private static Object comparable(Object v) {
-    if (v instanceof byte[] b) {
-      return ByteBuffer.wrap(b);
-    }
-    if (v instanceof List<?> l) {
-      return l.stream().map(ParquetFilesTest::comparable).toList();
-    }
-    if (v instanceof Map<?, ?> m) {
-      Map<Object, Object> out = new LinkedHashMap<>();
-      m.forEach((k, x) -> out.put(comparable(k), comparable(x)));
-      return out;
-    }
-    return v;
   }
 
   private static <T> CloseableIterator<T> single(T value) {
@@ -322,7 +284,7 @@ class ParquetFilesTest {
 
   private static Map<Column, Object> values(Map<Column, Literal> literals) {
     Map<Column, Object> out = new LinkedHashMap<>();
-    literals.forEach((c, l) -> out.put(c, comparable(l.getValue())));
+    literals.forEach((c, l) -> out.put(c, TableReader.comparable(l.getValue())));
     return out;
   }
 
