@@ -21,6 +21,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.schema.MessageType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a batch's rows as Parquet files in one directory, starting a new file when the current
@@ -30,6 +32,7 @@ import org.apache.parquet.schema.MessageType;
  * written without one ({@link Cardinality}).
  */
 public final class ParquetFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(ParquetFiles.class);
   /** Hadoop key for the size at which a file is closed and the next one started. */
   public static final String TARGET_FILE_SIZE = "delta.kernel.default.parquet.writer.targetMaxFileSize";
   static final long DEFAULT_TARGET_FILE_SIZE = 128L * 1024 * 1024;
@@ -54,6 +57,10 @@ public final class ParquetFiles {
         ? Cardinality.withoutDictionary(batch.getSchema(), batch::getColumnVector, batch.getSize(),
             dictionaryPageSize())
         : List.of();
+    if (!plain.isEmpty()) {
+      LOG.debug("Writing {} rows to {} without dictionary encoding for {} (values hardly repeat)",
+          batch.getSize(), directory, plain);
+    }
     String prefix = UUID.randomUUID().toString();
     List<DataFileStatus> files = new ArrayList<>();
     List<Path> written = new ArrayList<>();
