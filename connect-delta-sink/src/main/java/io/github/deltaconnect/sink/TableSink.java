@@ -115,6 +115,7 @@ public final class TableSink {
           table.location(), partitions);
       return;
     }
+    BatchCommitter.checkWritable(snapshot.get()); // fail now, not at the first commit
     Map<TopicPartition, Long> stored = DeltaTable.storedOffsets(snapshot.get(), domain, partitions);
     stored.forEach((tp, offset) -> context.offset(tp, offset + 1));
     committed.putAll(stored);

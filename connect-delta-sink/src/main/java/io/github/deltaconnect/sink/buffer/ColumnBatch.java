@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * The rows of one table partition as a {@link ColumnarBatch}, read in place by Kernel's Parquet
- * writer. Kernel drops partition columns before writing; the view then maps its columns to the
- * buffered ones.
+ * The rows of one table partition as a {@link ColumnarBatch}, read in place by the Parquet writer.
+ * Partition columns are dropped before writing; the view then maps its columns to the buffered
+ * ones.
  */
 final class ColumnBatch implements ColumnarBatch {
   private final StructType schema;

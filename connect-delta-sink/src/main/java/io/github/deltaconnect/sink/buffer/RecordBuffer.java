@@ -102,7 +102,7 @@ public final class RecordBuffer {
     return schema;
   }
 
-  /** The buffered rows per table partition value, as batches Kernel's Parquet writer reads. */
+  /** The buffered rows per table partition value, as batches the Parquet writer reads in place. */
   public Map<List<Object>, ColumnarBatch> batches() {
     Map<List<Object>, ColumnarBatch> out = new LinkedHashMap<>();
     buckets.forEach((key, rows) -> out.put(key, new ColumnBatch(schema, rows)));

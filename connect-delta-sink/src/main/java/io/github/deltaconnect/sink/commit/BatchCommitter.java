@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -109,6 +110,7 @@ public final class BatchCommitter {
           deleteQuietly(files);
           return new Fenced(stored);
         }
+        checkWritable(snapshot.get());
         checkSchema(snapshot.get(), schema, partitionColumns);
       }
       Transaction txn;
@@ -180,6 +182,36 @@ public final class BatchCommitter {
         .withDataLayoutSpec(layout)
         .withTableProperties(props)
         .build(table.engine());
+  }
+
+  /**
+   * Refuses a table (made by another writer) that this sink cannot append to correctly, before any
+   * file is written: one without domain metadata has nowhere to keep the Kafka offsets, and
+   * Iceberg-compatible (UniForm) tables or tables with materialized partition columns need the
+   * partition values inside every data file, which the sink does not write.
+   */
+  public static void checkWritable(Snapshot snapshot) {
+    Set<String> features = snapshot.getProtocol().getWriterFeatures();
+    if (!features.contains("domainMetadata")) {
+      throw new ConnectException("Delta table " + snapshot.getPath() + " does not support domain"
+          + " metadata, where this sink keeps the Kafka offsets it committed (exactly once needs"
+          + " them). Enable the table feature (table property delta.feature.domainMetadata ="
+          + " supported, e.g. ALTER TABLE ... SET TBLPROPERTIES ('delta.feature.domainMetadata' ="
+          + " 'supported') in Spark) and restart the task; nothing was written.");
+    }
+    for (String compat : List.of("delta.enableIcebergCompatV1", "delta.enableIcebergCompatV2",
+        "delta.enableIcebergCompatV3")) {
+      if ("true".equalsIgnoreCase(snapshot.getTableProperties().get(compat))) {
+        throw new ConnectException("Delta table " + snapshot.getPath() + " has " + compat
+            + "=true (UniForm): its data files must carry the partition columns and Iceberg field"
+            + " ids, which this sink does not write yet; nothing was written.");
+      }
+    }
+    if (features.contains("materializePartitionColumns")) {
+      throw new ConnectException("Delta table " + snapshot.getPath() + " uses the"
+          + " materializePartitionColumns feature: its data files must carry the partition columns,"
+          + " which this sink does not write yet; nothing was written.");
+    }
   }
 
   private void checkSchema(Snapshot snapshot, StructType schema, List<String> partitionColumns) {

@@ -34,8 +34,8 @@ public final class PhysicalSchema {
       StructField mapped = table.at(i);
       FieldMetadata md = mapped.getMetadata();
       String name = md.contains(PHYSICAL_NAME) ? md.getString(PHYSICAL_NAME) : f.getName();
-      // No parquet.field.id: name mode resolves by physical name, and Kernel's writer would then
-      // demand ids on array and map element fields too.
+      // No parquet.field.id: name mode resolves columns by physical name (ids would be needed for
+      // id mode and Iceberg readers, which the sink refuses).
       out.add(new StructField(name, type(f.getDataType(), mapped.getDataType()), f.isNullable(),
           FieldMetadata.empty()));
     }

@@ -2,10 +2,16 @@ package io.github.deltaconnect.sink.commit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.delta.kernel.TableManager;
+import io.delta.kernel.expressions.Column;
+import io.delta.kernel.transaction.DataLayoutSpec;
 import io.delta.kernel.types.LongType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
+import io.delta.kernel.utils.CloseableIterable;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
 import io.github.deltaconnect.sink.testing.RacingTable;
@@ -18,6 +24,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +74,44 @@ public class BatchCommitterTest {
     assertEquals(20, ids.size(), "every row readable under the winner's mapping: " + all);
     assertEquals(new HashSet<>(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L)),
         all.stream().map(r -> r.get("n")).collect(Collectors.toSet()));
+  }
+
+  @Test
+  void anExistingTableThatNeedsPartitionValuesInItsFilesIsRefusedBeforeAnyFileIsWritten()
+      throws Exception {
+    DeltaTable table = table();
+    // UniForm: Iceberg readers need the partition columns inside the data files, which this sink
+    // does not write yet. Created by Kernel, as another writer would have.
+    TableManager.buildCreateTableTransaction(table.location(), SCHEMA, "another writer")
+        .withDataLayoutSpec(DataLayoutSpec.partitioned(List.of(new Column("region"))))
+        .withTableProperties(Map.of("delta.enableIcebergCompatV2", "true",
+            "delta.columnMapping.mode", "name", "delta.feature.domainMetadata", "supported"))
+        .build(table.engine())
+        .commit(table.engine(), CloseableIterable.emptyIterable());
+    BatchCommitter committer = new BatchCommitter(table, new OffsetDomain("c"), 0, 5, 10, true,
+        FaultPoint.parse(""));
+    ConnectException e = assertThrows(ConnectException.class,
+        () -> committer.commit(rows(0, "a", 10), SCHEMA, List.of("region")));
+    assertTrue(e.getMessage().contains("delta.enableIcebergCompatV2"), e.getMessage());
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir.resolve("t"))) {
+      assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".parquet")).toList());
+    }
+  }
+
+  @Test
+  void anExistingTableWithoutDomainMetadataIsRefusedWithWhatToEnable() throws Exception {
+    DeltaTable table = table();
+    TableManager.buildCreateTableTransaction(table.location(), SCHEMA, "another writer")
+        .build(table.engine())
+        .commit(table.engine(), CloseableIterable.emptyIterable());
+    BatchCommitter committer = new BatchCommitter(table, new OffsetDomain("c"), 0, 5, 10, false,
+        FaultPoint.parse(""));
+    ConnectException e = assertThrows(ConnectException.class,
+        () -> committer.commit(rows(0, "a", 10), SCHEMA, List.of()));
+    assertTrue(e.getMessage().contains("delta.feature.domainMetadata"), e.getMessage());
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir.resolve("t"))) {
+      assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".parquet")).toList());
+    }
   }
 
   @Test
