@@ -3,8 +3,13 @@ package io.github.deltaconnect.sink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.delta.kernel.TableManager;
+import io.delta.kernel.types.StringType;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.utils.CloseableIterable;
 import io.github.deltaconnect.sink.commit.DeltaTable;
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.convert.DataException;
@@ -27,6 +32,7 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,6 +129,19 @@ class TableSinkTest {
     assertEquals(49, OffsetDomain.decode(reader().domain(domain.name(p0)).orElseThrow()));
     assertEquals(29, OffsetDomain.decode(reader().domain(domain.name(p1)).orElseThrow()));
     assertEquals(List.of("partition_date", "region"), reader().snapshot().getPartitionColumnNames());
+  }
+
+  @Test
+  void openingPartitionsOnAnExistingTableWithoutDomainMetadataFailsWithWhatToEnable() {
+    DeltaTable table = DeltaTable.open(new DeltaSinkConfig(props()));
+    TableManager.buildCreateTableTransaction(table.location(),
+            new StructType().add("event_id", StringType.STRING), "another writer")
+        .build(table.engine())
+        .commit(table.engine(), CloseableIterable.emptyIterable());
+    TableSink sink = sink(new FakeContext(false), props(), 0);
+    ConnectException e = assertThrows(ConnectException.class,
+        () -> sink.open(List.of(new TopicPartition(TOPIC, 0))));
+    assertTrue(e.getMessage().contains("delta.feature.domainMetadata"), e.getMessage());
   }
 
   @Test
