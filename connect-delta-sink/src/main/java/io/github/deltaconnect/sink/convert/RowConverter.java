@@ -61,7 +61,8 @@ public final class RowConverter {
   private final Map<StructType, Map<String, Integer>> indexes = new IdentityHashMap<>();
   /** Per record schema instance and target struct: where each record field lands, and how. */
   private final Map<Schema, Map<StructType, Plan>> plans = new IdentityHashMap<>();
-  /** Dotted source paths of the derived partition columns, split once. */
+  /** The derived partition columns' rules, and their dotted source paths split once. */
+  private final PartitionSpec.Derived[] derived;
   private final String[][] derivedSources;
 
   /**
@@ -82,6 +83,7 @@ public final class RowConverter {
     this.metadata = metadata;
     this.derivedColumns = spec.derived().keySet().stream().mapToInt(c -> column(tableSchema, c))
         .toArray();
+    this.derived = spec.derived().values().toArray(PartitionSpec.Derived[]::new);
     this.derivedSources = spec.derived().values().stream()
         .map(d -> d.sourceField().split("\\.")).toArray(String[][]::new);
     reserved.addAll(spec.derived().keySet());
@@ -117,10 +119,8 @@ public final class RowConverter {
       throw new DataException("value must be a Struct or a Map, got "
           + (value == null ? "null" : value.getClass().getSimpleName()));
     }
-    int i = 0;
-    for (PartitionSpec.Derived d : spec.derived().values()) {
-      row[derivedColumns[i]] = derive(d, derivedSources[i], value);
-      i++;
+    for (int i = 0; i < derived.length; i++) {
+      row[derivedColumns[i]] = derive(derived[i], derivedSources[i], value);
     }
     if (metadata) {
       row[metadataColumns[0]] = record.topic();
