@@ -337,7 +337,7 @@ class TableSinkTest {
     assertEquals(7L, row.get("_kafka_offset"));
     assertEquals(1_000_000L, row.get("_kafka_timestamp"));
 
-    // Strings leave the buffer as raw UTF-8 (see ColumnView): the files must still declare them.
+    // Strings go to Parquet as slices of buffered UTF-8 (see RowWriter): the files must declare them.
     org.apache.parquet.schema.MessageType file = dataFileSchema();
     org.apache.parquet.schema.LogicalTypeAnnotation string =
         org.apache.parquet.schema.LogicalTypeAnnotation.stringType();
