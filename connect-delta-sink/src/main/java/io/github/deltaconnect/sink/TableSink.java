@@ -115,6 +115,9 @@ public final class TableSink {
           table.location(), partitions);
       return;
     }
+    if (config.enableDomainMetadata()) {
+      snapshot = Optional.of(committer.enableDomainMetadata(snapshot.get()));
+    }
     BatchCommitter.checkWritable(snapshot.get()); // fail now, not at the first commit
     Map<TopicPartition, Long> stored = DeltaTable.storedOffsets(snapshot.get(), domain, partitions);
     stored.forEach((tp, offset) -> context.offset(tp, offset + 1));

@@ -145,6 +145,39 @@ class TableSinkTest {
   }
 
   @Test
+  void whenAllowedTheSinkAddsDomainMetadataToAnExistingTableAndWritesExactlyOnce() {
+    DeltaTable table = DeltaTable.open(new DeltaSinkConfig(props()));
+    TableManager.buildCreateTableTransaction(table.location(),
+            io.github.deltaconnect.sink.convert.SchemaMapping.tableSchema(EVENT,
+                io.github.deltaconnect.sink.config.PartitionSpec.parse(
+                    List.of("partition_date", "region"), List.of("partition_date=date(event_ts)"),
+                    ZoneOffset.UTC), false), "another writer")
+        .withDataLayoutSpec(io.delta.kernel.transaction.DataLayoutSpec.partitioned(List.of(
+            new io.delta.kernel.expressions.Column("partition_date"),
+            new io.delta.kernel.expressions.Column("region"))))
+        .build(table.engine())
+        .commit(table.engine(), CloseableIterable.emptyIterable());
+    Map<String, String> props = props(DeltaSinkConfig.TABLE_ENABLE_DOMAIN_METADATA, "true");
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    TableSink sink = sink(new FakeContext(false), props, 0);
+    sink.open(List.of(p0));
+    List<SinkRecord> records = events(0, 0, 20);
+    sink.put(records);
+    sink.close(List.of(p0));
+
+    assertTrue(table.latest().orElseThrow().getProtocol().getWriterFeatures()
+        .contains("domainMetadata"));
+    assertEquals(expectedIds(records), ids(reader().rows()));
+    // A restart resumes after the offsets now stored in the table: nothing is written twice.
+    FakeContext again = new FakeContext(false);
+    TableSink restarted = sink(again, props, 0);
+    restarted.open(List.of(p0));
+    restarted.put(records);
+    restarted.close(List.of(p0));
+    assertEquals(expectedIds(records), ids(reader().rows()));
+  }
+
+  @Test
   void restartResumesAfterStoredOffsetsAndSkipsRedeliveredRecords() {
     TopicPartition p0 = new TopicPartition(TOPIC, 0);
     FakeContext first = new FakeContext(false);

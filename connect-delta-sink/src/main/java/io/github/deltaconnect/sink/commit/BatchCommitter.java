@@ -47,6 +47,7 @@ public final class BatchCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(BatchCommitter.class);
   static final String ENGINE_INFO = "kafka-connect-delta-sink/" + Version.get();
   static final String COLUMN_MAPPING_MODE = "delta.columnMapping.mode";
+  static final String DOMAIN_METADATA = "domainMetadata";
 
   /** What became of a batch. */
   public sealed interface Outcome permits Committed, Fenced {}
@@ -192,12 +193,13 @@ public final class BatchCommitter {
    */
   public static void checkWritable(Snapshot snapshot) {
     Set<String> features = snapshot.getProtocol().getWriterFeatures();
-    if (!features.contains("domainMetadata")) {
+    if (!features.contains(DOMAIN_METADATA)) {
       throw new ConnectException("Delta table " + snapshot.getPath() + " does not support domain"
           + " metadata, where this sink keeps the Kafka offsets it committed (exactly once needs"
           + " them). Enable the table feature (table property delta.feature.domainMetadata ="
           + " supported, e.g. ALTER TABLE ... SET TBLPROPERTIES ('delta.feature.domainMetadata' ="
-          + " 'supported') in Spark) and restart the task; nothing was written.");
+          + " 'supported') in Spark, or let the sink do it with "
+          + "delta.table.enable.domain.metadata=true) and restart the task; nothing was written.");
     }
     for (String compat : List.of("delta.enableIcebergCompatV1", "delta.enableIcebergCompatV2",
         "delta.enableIcebergCompatV3")) {
@@ -212,6 +214,31 @@ public final class BatchCommitter {
           + " materializePartitionColumns feature: its data files must carry the partition columns,"
           + " which this sink does not write yet; nothing was written.");
     }
+  }
+
+  /**
+   * Adds the domainMetadata feature to an existing table that lacks it (the user allowed it), and
+   * returns the table as it is afterwards. Safe to race: a task that loses finds the feature there.
+   */
+  public Snapshot enableDomainMetadata(Snapshot snapshot) {
+    for (int attempt = 0; attempt <= maxRetries; attempt++) {
+      if (snapshot.getProtocol().getWriterFeatures().contains(DOMAIN_METADATA)) {
+        return snapshot;
+      }
+      try {
+        commitEmpty(snapshot.buildUpdateTableTransaction(engineInfo, Operation.MANUAL_UPDATE)
+            .withTablePropertiesAdded(Map.of("delta.feature." + DOMAIN_METADATA, "supported")));
+        LOG.info("Added the domainMetadata table feature to {} (delta.table.enable.domain.metadata)",
+            table.location());
+      } catch (ConcurrentWriteException e) {
+        LOG.info("Enabling domain metadata on {} raced another writer; re-reading: {}",
+            table.location(), e.getMessage());
+      }
+      snapshot = table.latest().orElseThrow(
+          () -> new ConnectException("Delta table " + table.location() + " disappeared"));
+    }
+    throw new ConnectException("Could not add the domainMetadata feature to " + table.location()
+        + " after " + (maxRetries + 1) + " attempts");
   }
 
   private void checkSchema(Snapshot snapshot, StructType schema, List<String> partitionColumns) {

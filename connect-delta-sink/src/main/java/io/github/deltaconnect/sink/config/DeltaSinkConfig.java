@@ -18,6 +18,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public static final String TABLE_LOCATION = "delta.table.location";
   public static final String TABLE_AUTO_CREATE = "delta.table.auto.create";
+  public static final String TABLE_ENABLE_DOMAIN_METADATA = "delta.table.enable.domain.metadata";
   public static final String CONNECTOR_ID = "delta.connector.id";
   public static final String PARTITION_FIELDS = "delta.partition.fields";
   public static final String PARTITION_DERIVED = "delta.partition.derived";
@@ -84,6 +85,13 @@ public final class DeltaSinkConfig extends AbstractConfig {
         "Create the table from the first record's schema when it does not exist. When false, a missing"
             + " table fails the task.",
         GROUP_TABLE, ++order, Width.SHORT, "Create table if missing");
+    def.define(TABLE_ENABLE_DOMAIN_METADATA, Type.BOOLEAN, false, Importance.LOW,
+        "For an existing table made by another writer without the 'domainMetadata' table feature"
+            + " (where this sink keeps its Kafka offsets): add the feature when the task opens the"
+            + " table. This raises the table's writer protocol to version 7 with table features;"
+            + " writers that do not support table features can no longer write to it. When false,"
+            + " such a table fails the task, naming the feature to enable.",
+        GROUP_TABLE, ++order, Width.SHORT, "Add domain metadata to an existing table");
     def.define(CONNECTOR_ID, Type.STRING, "", Importance.MEDIUM,
         "Identity under which Kafka offsets are stored in the table (Delta domain metadata"
             + " 'kafka.offsets.<id>.<topic>.<partition>'). Defaults to the connector name. Keep it stable:"
@@ -191,6 +199,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public boolean autoCreate() {
     return getBoolean(TABLE_AUTO_CREATE);
+  }
+
+  public boolean enableDomainMetadata() {
+    return getBoolean(TABLE_ENABLE_DOMAIN_METADATA);
   }
 
   /** The id under which offsets are stored; falls back to the connector name Connect passes in. */
