@@ -15,7 +15,6 @@ import io.delta.kernel.types.ShortType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.github.deltaconnect.sink.buffer.ByteSlices;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -64,8 +63,7 @@ final class Cardinality {
   }
 
   private static boolean isScalar(DataType type) {
-    return type instanceof BasePrimitiveType
-        || type instanceof DecimalType;
+    return type instanceof BasePrimitiveType || type instanceof DecimalType;
   }
 
   static boolean worthIt(DataType type, ColumnVector vector, int rows, long pageBytes) {
@@ -84,9 +82,14 @@ final class Cardinality {
       if (vector.isNullAt(row)) {
         continue;
       }
-      if (text) {
-        bytes += length(vector, row);
-        hashes[n++] = hash(vector, row);
+      if (text && vector instanceof ByteSlices slices) {
+        int length = slices.length(row);
+        bytes += length;
+        hashes[n++] = hash(slices.array(row), slices.offset(row), length);
+      } else if (text) {
+        byte[] value = RowWriter.bytesOf(type, vector, row);
+        bytes += value.length;
+        hashes[n++] = hash(value, 0, value.length);
       } else {
         hashes[n++] = mix(bits(type, vector, row));
       }
@@ -128,36 +131,12 @@ final class Cardinality {
     return low;
   }
 
-  private static int length(ColumnVector vector, int row) {
-    if (vector instanceof ByteSlices s) {
-      return s.length(row);
-    }
-    return bytesOf(vector, row).length;
-  }
-
-  private static long hash(ColumnVector vector, int row) {
-    byte[] array;
-    int from;
-    int length;
-    if (vector instanceof ByteSlices s) {
-      array = s.array(row);
-      from = s.offset(row);
-      length = s.length(row);
-    } else {
-      array = bytesOf(vector, row);
-      from = 0;
-      length = array.length;
-    }
+  private static long hash(byte[] array, int from, int length) {
     long h = 0x9E3779B97F4A7C15L ^ length;
     for (int i = from, end = from + length; i < end; i++) {
       h = (h ^ array[i]) * 0x100000001B3L;
     }
     return mix(h);
-  }
-
-  private static byte[] bytesOf(ColumnVector vector, int row) {
-    return vector.getDataType() instanceof StringType
-        ? vector.getString(row).getBytes(StandardCharsets.UTF_8) : vector.getBinary(row);
   }
 
   private static long bits(DataType type, ColumnVector vector, int row) {
@@ -170,8 +149,7 @@ final class Cardinality {
     if (type instanceof DecimalType) {
       return vector.getDecimal(row).hashCode();
     }
-    if (type instanceof IntegerType
-        || type instanceof DateType) {
+    if (type instanceof IntegerType || type instanceof DateType) {
       return vector.getInt(row);
     }
     if (type instanceof ShortType) {

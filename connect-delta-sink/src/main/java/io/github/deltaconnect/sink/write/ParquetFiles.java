@@ -61,6 +61,7 @@ public final class ParquetFiles {
       LOG.debug("Writing {} rows to {} without dictionary encoding for {} (values hardly repeat)",
           batch.getSize(), directory, plain);
     }
+    RowWriter rows = new RowWriter(batch, fileSchema); // one per batch, handed to each file's writer
     String prefix = UUID.randomUUID().toString();
     List<DataFileStatus> files = new ArrayList<>();
     List<Path> written = new ArrayList<>();
@@ -71,8 +72,7 @@ public final class ParquetFiles {
         Path path = new Path(directory, String.format("%s-%03d.parquet", prefix, written.size()));
         written.add(path);
         FileOutput out = new FileOutput(fs, path);
-        ParquetWriter<Integer> writer =
-            builder(out, new RowWriter(batch, fileSchema), plain).build();
+        ParquetWriter<Integer> writer = builder(out, rows, plain).build();
         try {
           do {
             writer.write(row++);

@@ -75,6 +75,14 @@ final class RowWriter extends WriteSupport<Integer> {
     out.endMessage();
   }
 
+  /** A group (a struct, or one entry of a list or map) holding {@code fields}. */
+  private static void writeGroup(Field[] fields, RecordConsumer out, int row) {
+    out.startGroup();
+    writeFields(fields, out, row);
+    out.endGroup();
+  }
+
+  /** Each field that is not null in {@code row}; a null field is left out, as Parquet expects. */
   private static void writeFields(Field[] fields, RecordConsumer out, int row) {
     for (Field f : fields) {
       if (!f.value.vector.isNullAt(row)) {
@@ -171,9 +179,7 @@ final class RowWriter extends WriteSupport<Integer> {
       return new Value(v) {
         @Override
         void write(RecordConsumer out, int row) {
-          out.startGroup();
-          writeFields(children, out, row);
-          out.endGroup();
+          writeGroup(children, out, row);
         }
       };
     }
@@ -185,17 +191,11 @@ final class RowWriter extends WriteSupport<Integer> {
           ArrayValue array = vector.getArray(row);
           out.startGroup();
           if (array.getSize() > 0) {
-            ColumnVector elements = array.getElements();
-            Value element = value(a.getElementType(), elements);
+            Field[] entry = {new Field("element", 0,
+                value(a.getElementType(), array.getElements()))};
             out.startField("list", 0);
             for (int i = 0; i < array.getSize(); i++) {
-              out.startGroup();
-              if (!elements.isNullAt(i)) {
-                out.startField("element", 0);
-                element.write(out, i);
-                out.endField("element", 0);
-              }
-              out.endGroup();
+              writeGroup(entry, out, i);
             }
             out.endField("list", 0);
           }
@@ -210,22 +210,12 @@ final class RowWriter extends WriteSupport<Integer> {
           MapValue map = vector.getMap(row);
           out.startGroup();
           if (map.getSize() > 0) {
-            ColumnVector keys = map.getKeys();
-            ColumnVector values = map.getValues();
-            Value key = value(m.getKeyType(), keys);
-            Value val = value(m.getValueType(), values);
+            // Keys are never null (Delta map keys are required); null values are left out.
+            Field[] entry = {new Field("key", 0, value(m.getKeyType(), map.getKeys())),
+                new Field("value", 1, value(m.getValueType(), map.getValues()))};
             out.startField("key_value", 0);
             for (int i = 0; i < map.getSize(); i++) {
-              out.startGroup();
-              out.startField("key", 0);
-              key.write(out, i);
-              out.endField("key", 0);
-              if (!values.isNullAt(i)) {
-                out.startField("value", 1);
-                val.write(out, i);
-                out.endField("value", 1);
-              }
-              out.endGroup();
+              writeGroup(entry, out, i);
             }
             out.endField("key_value", 0);
           }
@@ -248,14 +238,18 @@ final class RowWriter extends WriteSupport<Integer> {
         }
       };
     }
-    boolean string = type instanceof StringType;
     return new Value(v) {
       @Override
       void write(RecordConsumer out, int row) {
-        out.addBinary(Binary.fromConstantByteArray(string
-            ? vector.getString(row).getBytes(StandardCharsets.UTF_8) : vector.getBinary(row)));
+        out.addBinary(Binary.fromConstantByteArray(bytesOf(type, vector, row)));
       }
     };
+  }
+
+  /** A string's UTF-8 or a binary value, from a vector that is not a buffer's (a copy). */
+  static byte[] bytesOf(DataType type, ColumnVector vector, int row) {
+    return type instanceof StringType
+        ? vector.getString(row).getBytes(StandardCharsets.UTF_8) : vector.getBinary(row);
   }
 
   private static Value decimal(DecimalType type, ColumnVector v) {
