@@ -237,8 +237,7 @@ public final class BenchmarkRunner {
       }
       List<SinkRun.Result> runs = new ArrayList<>();
       Optional<Peers> built = withPeers ? Peers.built() : Optional.empty();
-      // --quick with the peers built: ours runs once, beside Iceberg on the 4.3 worker.
-      for (int tasks : full || built.isEmpty() ? taskCounts : List.<Integer>of()) {
+      for (int tasks : oursAlone(full, built) ? taskCounts : List.<Integer>of()) {
         runs.add(SinkRun.run("delta-avro-" + tasks + "t", broker, topic, partitions, records, bytes,
             tasks, "2g", work, intervalMs, ours));
         System.out.println("Finished " + runs.get(runs.size() - 1).name());
@@ -352,7 +351,7 @@ public final class BenchmarkRunner {
         "delta.flush.bytes", "134217728");
     List<SinkRun.Result> runs = new ArrayList<>();
     Optional<Peers> peers = Peers.built();
-    if (full || peers.isEmpty()) { // --quick with the peers built: only the side-by-side
+    if (oursAlone(full, peers)) {
       runs.add(SinkRun.run("delta-1000p", broker, topic, partitions, records, bytes, 1, "512m",
           work, intervalMs, delta));
       System.out.println("Finished " + runs.get(runs.size() - 1).name());
@@ -374,6 +373,14 @@ public final class BenchmarkRunner {
         + " same heap, partitioned by `tenant`, on the Kafka 4.3 worker:%n%n",
         records, partitions));
     sinkTable(runs, report);
+  }
+
+  /**
+   * Whether a scenario also runs our sink alone on the 4.4 worker: always in --full, and in
+   * --quick only when the peers are not built (otherwise ours runs once, beside Iceberg on 4.3).
+   */
+  private static boolean oursAlone(boolean full, Optional<Peers> peers) {
+    return full || peers.isEmpty();
   }
 
   /** The first line of a failed task's trace, not the whole status JSON. */

@@ -48,6 +48,8 @@ public final class BatchCommitter {
   static final String ENGINE_INFO = "kafka-connect-delta-sink/" + Version.get();
   static final String COLUMN_MAPPING_MODE = "delta.columnMapping.mode";
   static final String DOMAIN_METADATA = "domainMetadata";
+  /** The table property that turns the feature on (on create, or added to an existing table). */
+  static final String DOMAIN_METADATA_PROPERTY = "delta.feature." + DOMAIN_METADATA;
 
   /** What became of a batch. */
   public sealed interface Outcome permits Committed, Fenced {}
@@ -172,7 +174,7 @@ public final class BatchCommitter {
   private Transaction createTransaction(StructType schema, List<String> partitionColumns) {
     Map<String, String> props = new HashMap<>();
     props.put("delta.checkpointInterval", Integer.toString(checkpointInterval));
-    props.put("delta.feature.domainMetadata", "supported");
+    props.put(DOMAIN_METADATA_PROPERTY, "supported");
     if (columnMapping) {
       props.put(COLUMN_MAPPING_MODE, "name");
     }
@@ -227,7 +229,7 @@ public final class BatchCommitter {
       }
       try {
         commitEmpty(snapshot.buildUpdateTableTransaction(engineInfo, Operation.MANUAL_UPDATE)
-            .withTablePropertiesAdded(Map.of("delta.feature." + DOMAIN_METADATA, "supported")));
+            .withTablePropertiesAdded(Map.of(DOMAIN_METADATA_PROPERTY, "supported")));
         LOG.info("Added the domainMetadata table feature to {} (delta.table.enable.domain.metadata)",
             table.location());
       } catch (ConcurrentWriteException e) {
