@@ -9,6 +9,7 @@ import io.github.deltaconnect.sink.commit.AsyncCommitter;
 import io.github.deltaconnect.sink.commit.BatchCommitter;
 import io.github.deltaconnect.sink.commit.DeltaTable;
 import io.github.deltaconnect.sink.commit.FaultPoint;
+import io.github.deltaconnect.sink.commit.UnknownOutcomeException;
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.config.NullPartitionBehavior;
 import io.github.deltaconnect.sink.config.SchemaEvolution;
@@ -449,6 +450,9 @@ public final class TableSink {
    * resume; committing again from close() would only guess. What is buffered is dropped.
    */
   private void fail(RuntimeException e) {
+    if (e instanceof UnknownOutcomeException u && !failed) {
+      metrics.filesKept(u.keptFiles().size());
+    }
     failed = true;
     if (failure == null) {
       failure = e;
@@ -463,6 +467,9 @@ public final class TableSink {
     int records = batch.buffer().records();
     if (done.outcome() instanceof BatchCommitter.Committed c) {
       committed.putAll(c.offsets());
+      if (c.recovered()) {
+        metrics.recovered();
+      }
       metrics.written(records);
       metrics.committed(c.version(), c.files(), c.bytes(), done.millis());
       LOG.info("Committed {} records ({} files, {} bytes) to {} version {} in {} ms ({}, after {} ms"

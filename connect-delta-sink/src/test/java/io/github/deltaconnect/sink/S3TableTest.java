@@ -101,9 +101,9 @@ class S3TableTest {
     assertEquals(Map.of("seed", 2L, "a", 10L, "b", 10L), perWriter);
     OffsetDomain domain = new OffsetDomain("c");
     assertEquals(9L, OffsetDomain.decode(reader.domain(domain.name(new TopicPartition("t", 0)))
-        .orElseThrow()));
+        .orElseThrow()).offset());
     assertEquals(9L, OffsetDomain.decode(reader.domain(domain.name(new TopicPartition("t", 1)))
-        .orElseThrow()));
+        .orElseThrow()).offset());
   }
 
   /** A committer with its own engine and S3A clients, as a task in another worker would have. */

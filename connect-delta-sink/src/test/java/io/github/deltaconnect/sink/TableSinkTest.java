@@ -126,8 +126,8 @@ class TableSinkTest {
       assertEquals(offset * 1.5, row.get("amount"));
     }
     OffsetDomain domain = new OffsetDomain("conn");
-    assertEquals(49, OffsetDomain.decode(reader().domain(domain.name(p0)).orElseThrow()));
-    assertEquals(29, OffsetDomain.decode(reader().domain(domain.name(p1)).orElseThrow()));
+    assertEquals(49, OffsetDomain.decode(reader().domain(domain.name(p0)).orElseThrow()).offset());
+    assertEquals(29, OffsetDomain.decode(reader().domain(domain.name(p1)).orElseThrow()).offset());
     assertEquals(List.of("partition_date", "region"), reader().snapshot().getPartitionColumnNames());
   }
 
@@ -261,7 +261,7 @@ class TableSinkTest {
     assertEquals(17, rows.size());
     assertEquals(batch.size(), rows.size() + ctx.dlq.size() + 1, "table + DLQ + ignored == read");
     assertEquals(19, OffsetDomain.decode(
-        reader().domain(new OffsetDomain("conn").name(p0)).orElseThrow()));
+        reader().domain(new OffsetDomain("conn").name(p0)).orElseThrow()).offset());
   }
 
   @Test
@@ -471,7 +471,8 @@ class TableSinkTest {
     a.close(List.of(p0));
     assertEquals(1, metrics.getTombstonesIgnored());
     assertEquals(0, ignore.dlq.size());
-    assertEquals(3, OffsetDomain.decode(reader().domain(new OffsetDomain("conn").name(p0)).orElseThrow()),
+    assertEquals(3, OffsetDomain.decode(
+        reader().domain(new OffsetDomain("conn").name(p0)).orElseThrow()).offset(),
         "the ignored tombstone's offset is covered by the commit");
 
     FakeContext dlq = new FakeContext(true);

@@ -20,11 +20,13 @@ import io.github.deltaconnect.sink.write.DataFiles;
 import io.github.deltaconnect.sink.write.Iterators;
 import io.github.deltaconnect.sink.write.PartitionValues;
 import io.github.deltaconnect.sink.write.PhysicalSchema;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -55,14 +57,20 @@ public final class BatchCommitter {
   public sealed interface Outcome permits Committed, Fenced {}
 
   /** The batch is in table version {@code version}. */
+  /**
+   * The batch is in table version {@code version}. {@code recovered}: the commit call failed, but
+   * the log shows it landed (its response was lost).
+   */
   public record Committed(long version, int files, long bytes, Map<TopicPartition, Long> offsets,
-      StructType tableSchema) implements Outcome {}
+      StructType tableSchema, boolean recovered) implements Outcome {}
 
   /**
    * The table already holds some of the batch's partitions past where the batch starts: nothing was
    * committed, and the task must resume each partition after {@code storedOffsets}.
    */
   public record Fenced(Map<TopicPartition, Long> storedOffsets) implements Outcome {}
+
+  private static final long NOT_TRIED = Long.MIN_VALUE;
 
   private final DeltaTable table;
   private final OffsetDomain domain;
@@ -97,11 +105,24 @@ public final class BatchCommitter {
     }
     fault.batchStarted();
     Map<TopicPartition, OffsetRange> ranges = buffer.offsetRanges();
+    // Written into every offset domain of the commit: the one thing that tells this batch's commit
+    // apart from any other, when the answer to it was lost.
+    String batchId = UUID.randomUUID().toString();
     DataFiles files = null;
     StructType filesPhysical = null;
-    ConcurrentWriteException lastConflict = null;
+    RuntimeException lastConflict = null;
+    long firstTriedAfter = NOT_TRIED; // the read version of the first transaction tried
     for (int attempt = 0; attempt <= maxRetries; attempt++) {
       Optional<Snapshot> snapshot = table.latest();
+      if (snapshot.isPresent() && firstTriedAfter != NOT_TRIED) {
+        // A commit was tried and refused: refused because it landed after all (a lost response
+        // retried into "already exists"), or for real. Only the log can tell.
+        Optional<Long> landed = landed(batchId, firstTriedAfter, snapshot.get().getVersion(),
+            files, lastConflict);
+        if (landed.isPresent()) {
+          return recovered(landed.get(), files, ranges, snapshot.get());
+        }
+      }
       if (snapshot.isPresent()) {
         Map<TopicPartition, Long> stored =
             DeltaTable.storedOffsets(snapshot.get(), domain, ranges.keySet());
@@ -110,7 +131,7 @@ public final class BatchCommitter {
                   + " another writer committed them since this task read the table; dropping the batch"
                   + " and resuming after the stored offsets",
               table.location(), snapshot.get().getVersion(), stored, ranges);
-          deleteQuietly(files);
+          deleteUnreferenced(files); // no version holds this batch: checked just above
           return new Fenced(stored);
         }
         checkWritable(snapshot.get());
@@ -131,7 +152,7 @@ public final class BatchCommitter {
       StructType physical = PhysicalSchema.of(schema, tableSchema);
       if (files != null && !physical.equals(filesPhysical)) {
         // Written for another column mapping (a concurrent create assigned other physical names).
-        deleteQuietly(files);
+        deleteUnreferenced(files);
         files = null;
       }
       if (files == null) {
@@ -144,31 +165,91 @@ public final class BatchCommitter {
       }
       Map<TopicPartition, Long> offsets = new HashMap<>();
       ranges.forEach((tp, r) -> {
-        txn.addDomainMetadata(domain.name(tp), OffsetDomain.encode(r.last(), domain.connectorId(), taskId));
+        txn.addDomainMetadata(domain.name(tp),
+            OffsetDomain.encode(r.last(), domain.connectorId(), taskId, batchId));
         offsets.put(tp, r.last());
       });
       List<Row> actions = files.appendActions(table.engine(), state);
+      if (firstTriedAfter == NOT_TRIED) {
+        firstTriedAfter = snapshot.map(Snapshot::getVersion).orElse(-1L);
+      }
+      TransactionCommitResult result;
       try {
-        TransactionCommitResult result = txn.commit(table.engine(),
+        result = txn.commit(table.engine(),
             CloseableIterable.inMemoryIterable(Iterators.closeable(actions.iterator())));
-        runHooks(result);
-        fault.at(FaultPoint.Stage.AFTER_COMMIT);
-        return new Committed(result.getVersion(), files.fileCount(), files.byteCount(), offsets,
-            result.getPostCommitSnapshot().map(Snapshot::getSchema).orElse(tableSchema));
       } catch (ConcurrentWriteException e) {
         // A concurrent writer touched the same offset domains or the table's metadata: re-read the
         // table and decide again (usually: fenced).
         lastConflict = e;
         LOG.info("Commit to {} conflicted (attempt {}): {}", table.location(), attempt + 1,
             e.getMessage());
+        continue;
       } catch (io.delta.kernel.exceptions.TableAlreadyExistsException e) {
-        lastConflict = null;
+        lastConflict = e;
         LOG.info("Table {} was created concurrently; retrying as an append", table.location());
+        continue;
+      } catch (RuntimeException e) {
+        // Anything else (I/O, Kernel's CommitStateUnknownException) may have come after the commit
+        // file was written: look for the batch in the log rather than guess.
+        Snapshot latest = latestOrUnknown(files, e);
+        Optional<Long> landed = landed(batchId, firstTriedAfter, latest.getVersion(), files, e);
+        if (landed.isPresent()) {
+          return recovered(landed.get(), files, ranges, latest);
+        }
+        throw unknown(files, e);
       }
+      runHooks(result);
+      fault.at(FaultPoint.Stage.AFTER_COMMIT);
+      return new Committed(result.getVersion(), files.fileCount(), files.byteCount(), offsets,
+          result.getPostCommitSnapshot().map(Snapshot::getSchema).orElse(tableSchema), false);
     }
-    deleteQuietly(files);
+    // Every attempt conflicted, and the log (read at the top of the last pass) does not hold the
+    // batch: no version references its files.
+    deleteUnreferenced(files);
     throw new ConnectException("Delta commit to " + table.location() + " failed after "
         + (maxRetries + 1) + " attempts", lastConflict);
+  }
+
+  /** The version in (after, latest] that holds this batch, if any. */
+  private Optional<Long> landed(String batchId, long after, long latest, DataFiles files,
+      RuntimeException cause) {
+    try {
+      return table.versionContaining(batchId, after + 1, latest);
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+      throw unknown(files, cause);
+    }
+  }
+
+  private Snapshot latestOrUnknown(DataFiles files, RuntimeException cause) {
+    try {
+      return table.latest().orElseThrow(() -> unknown(files, cause));
+    } catch (UnknownOutcomeException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+      throw unknown(files, cause);
+    }
+  }
+
+  /** The batch is in {@code version} although its commit call failed: the answer was lost. */
+  private Committed recovered(long version, DataFiles files, Map<TopicPartition, OffsetRange> ranges,
+      Snapshot latest) {
+    LOG.warn("The commit of {} files to {} failed without an answer, but version {} holds the batch:"
+        + " it is committed (the response was lost)", files.fileCount(), table.location(), version);
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    ranges.forEach((tp, r) -> offsets.put(tp, r.last()));
+    return new Committed(version, files.fileCount(), files.byteCount(), offsets, latest.getSchema(),
+        true);
+  }
+
+  private UnknownOutcomeException unknown(DataFiles files, RuntimeException cause) {
+    List<String> kept = files == null ? List.of() : files.paths();
+    return new UnknownOutcomeException("The commit to " + table.location() + " failed, and whether"
+        + " it landed is unknown (" + cause + "). The batch's " + kept.size() + " data file(s) are"
+        + " kept, since a table version may reference them; the task must restart and resume after"
+        + " the offsets the table holds. Files no version references are removed by VACUUM.",
+        kept, cause);
   }
 
   private Transaction createTransaction(StructType schema, List<String> partitionColumns) {
@@ -313,8 +394,11 @@ public final class BatchCommitter {
     }
   }
 
-  /** Files written for a batch that will never be committed are removed (best effort). */
-  private void deleteQuietly(DataFiles files) {
+  /**
+   * Removes files that no table version references (best effort). Only for files known to be
+   * unreferenced: never attempted, or the log checked after every attempt.
+   */
+  private void deleteUnreferenced(DataFiles files) {
     if (files != null) {
       files.delete(table.engine());
     }

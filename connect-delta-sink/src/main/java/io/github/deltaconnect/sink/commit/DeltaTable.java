@@ -10,13 +10,19 @@ import io.github.deltaconnect.sink.offsets.OffsetDomain;
 import io.github.deltaconnect.sink.storage.ConditionalS3LogStore;
 import io.github.deltaconnect.sink.storage.LocalFileSystem;
 import io.github.deltaconnect.sink.write.ParquetFiles;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.kafka.common.TopicPartition;
 
 /** One Delta table and the Kernel engine that reads and writes it. */
@@ -87,13 +93,34 @@ public class DeltaTable {
     }
   }
 
+  /**
+   * The first version in {@code [from, to]} whose commit file contains {@code marker} (a batch id),
+   * read from the log's JSON commit files. How a task finds out whether a commit whose answer it
+   * never got is in the table.
+   */
+  public Optional<Long> versionContaining(String marker, long from, long to) throws IOException {
+    Path log = new Path(location, "_delta_log");
+    FileSystem fs = log.getFileSystem(conf);
+    for (long v = Math.max(0, from); v <= to; v++) {
+      Path commit = new Path(log, String.format("%020d.json", v));
+      try (InputStream in = fs.open(commit)) {
+        if (new String(in.readAllBytes(), StandardCharsets.UTF_8).contains(marker)) {
+          return Optional.of(v);
+        }
+      } catch (FileNotFoundException e) {
+        // Only a log cleanup removes commit files, and it keeps far more than a retry spans.
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Offsets stored in the snapshot for these partitions; partitions never committed are absent. */
   public static Map<TopicPartition, Long> storedOffsets(Snapshot snapshot, OffsetDomain domain,
       Collection<TopicPartition> partitions) {
     Map<TopicPartition, Long> out = new HashMap<>();
     for (TopicPartition tp : partitions) {
       snapshot.getDomainMetadata(domain.name(tp))
-          .ifPresent(json -> out.put(tp, OffsetDomain.decode(json)));
+          .ifPresent(json -> out.put(tp, OffsetDomain.decode(json).offset()));
     }
     return out;
   }

@@ -21,6 +21,8 @@ public final class SinkMetrics implements SinkMetricsMBean {
   private final AtomicLong tombstonesIgnored = new AtomicLong();
   private final AtomicLong commits = new AtomicLong();
   private final AtomicLong fencedBatches = new AtomicLong();
+  private final AtomicLong commitsRecovered = new AtomicLong();
+  private final AtomicLong filesKeptUnknownOutcome = new AtomicLong();
   private final AtomicLong filesWritten = new AtomicLong();
   private final AtomicLong bytesWritten = new AtomicLong();
   private final AtomicLong lastCommitMs = new AtomicLong();
@@ -80,6 +82,14 @@ public final class SinkMetrics implements SinkMetricsMBean {
     maxCommitMs.accumulateAndGet(millis, Math::max);
   }
 
+  public void recovered() {
+    commitsRecovered.incrementAndGet();
+  }
+
+  public void filesKept(int files) {
+    filesKeptUnknownOutcome.addAndGet(files);
+  }
+
   public void buffered(long records, long bytes) {
     bufferedRecords.set(records);
     bufferedBytes.set(bytes);
@@ -114,6 +124,16 @@ public final class SinkMetrics implements SinkMetricsMBean {
   @Override
   public long getFencedBatches() {
     return fencedBatches.get();
+  }
+
+  @Override
+  public long getCommitsRecovered() {
+    return commitsRecovered.get();
+  }
+
+  @Override
+  public long getFilesKeptUnknownOutcome() {
+    return filesKeptUnknownOutcome.get();
   }
 
   @Override

@@ -14,6 +14,15 @@ public interface SinkMetricsMBean {
 
   long getFencedBatches();
 
+  /** Commits whose call failed (e.g. a lost response) but which the log shows landed. */
+  long getCommitsRecovered();
+
+  /**
+   * Data files left in place after a commit with an unknown outcome: possibly referenced by no
+   * table version (orphans for VACUUM), never deleted by the sink.
+   */
+  long getFilesKeptUnknownOutcome();
+
   long getFilesWritten();
 
   long getBytesWritten();

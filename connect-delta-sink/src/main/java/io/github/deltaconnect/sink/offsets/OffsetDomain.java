@@ -10,7 +10,7 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Names and encodes the Delta domain metadata that stores, per connector and Kafka topic-partition,
  * the last offset a commit contains: domain {@code kafka.offsets.<connector>.<topic>.<partition>},
- * configuration {@code {"offset":N,"connector":...,"task":...}}.
+ * configuration {@code {"offset":N,"connector":...,"task":...,"batch":...}}.
  *
  * <p>One domain per topic-partition (rather than one per connector) matters for fencing: Delta's
  * conflict checker rejects a commit when a concurrent winner wrote the same domain, so two tasks
@@ -34,23 +34,26 @@ public final class OffsetDomain {
     return PREFIX + connectorId + "." + tp.topic() + "." + tp.partition();
   }
 
-  public static String encode(long offset, String connectorId, int taskId) {
+  /** {@code batchId}: unique per batch, so a commit can be told apart from every other. */
+  public static String encode(long offset, String connectorId, int taskId, String batchId) {
     ObjectNode node = JSON.createObjectNode();
     node.put("offset", offset);
     node.put("connector", connectorId);
     node.put("task", taskId);
+    node.put("batch", batchId);
     return node.toString();
   }
 
-  /** The stored offset in a domain's configuration. */
-  public static long decode(String configuration) {
+  /** A domain's configuration, read back. */
+  public static StoredOffset decode(String configuration) {
     try {
       JsonNode node = JSON.readTree(configuration);
       JsonNode offset = node == null ? null : node.get("offset");
       if (offset == null || !offset.canConvertToLong()) {
         throw new IllegalStateException("offset domain without a numeric offset: " + configuration);
       }
-      return offset.asLong();
+      return new StoredOffset(offset.asLong(), node.path("connector").asText(""),
+          node.path("task").asInt(-1), node.path("batch").asText(""));
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable offset domain: " + configuration, e);
     }

@@ -14,6 +14,7 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
+import io.github.deltaconnect.sink.testing.LostResponseLogStore;
 import io.github.deltaconnect.sink.testing.RacingTable;
 import io.github.deltaconnect.sink.testing.TableReader;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 public class BatchCommitterTest {
   public static final StructType SCHEMA = new StructType()
@@ -188,9 +191,84 @@ public class BatchCommitterTest {
     assertEquals(tasks * batches * 5, new HashSet<>(ids).size(), "every committed row: " + ids);
     assertEquals(ids.size(), new HashSet<>(ids).size(), "no row twice");
     for (int t = 0; t < tasks; t++) {
-      assertEquals(java.util.Optional.of(OffsetDomain.encode(batches * 5L - 1, "c", t)),
-          reader.domain(new OffsetDomain("c").name(new TopicPartition("t", t))));
+      io.github.deltaconnect.sink.offsets.StoredOffset stored = OffsetDomain.decode(
+          reader.domain(new OffsetDomain("c").name(new TopicPartition("t", t))).orElseThrow());
+      assertEquals(batches * 5L - 1, stored.offset());
+      assertEquals(t, stored.task());
     }
+  }
+
+  /** A table whose log store loses the answer to the commits of {@code versions}. */
+  DeltaTable lossyTable(String mode, long... versions) {
+    Configuration conf = new Configuration();
+    io.github.deltaconnect.sink.storage.LocalFileSystem.install(conf);
+    LostResponseLogStore.install(conf, mode, versions);
+    return new DeltaTable(DeltaTable.qualify(dir.resolve("t").toString()), conf);
+  }
+
+  @ParameterizedTest(name = "{0} at version {1}")
+  @CsvSource({"lost, 0", "lost, 1", "exists, 0", "exists, 1"})
+  void aCommitWhoseAnswerWasLostIsFoundInTheLogAndCountsAsCommitted(String mode, long version) {
+    // "exists": the retried PUT of a commit that had landed gets 412, Kernel rebases onto the
+    // version holding this very batch and sees its own offset domains as a conflict. Taken for
+    // another writer, the batch used to be dropped and its files deleted under a committed version.
+    BatchCommitter committer = new BatchCommitter(lossyTable(mode, version), new OffsetDomain("c"),
+        0, 5, 10, false, FaultPoint.parse(""));
+    for (int b = 0; b < 3; b++) {
+      RecordBuffer buffer = new RecordBuffer();
+      for (int i = 0; i < 10; i++) {
+        long offset = b * 10L + i;
+        buffer.add(new TopicPartition("t", 0), offset, List.of("eu"), SCHEMA,
+            new Object[] {"k" + offset, offset, "eu"}, 0);
+      }
+      BatchCommitter.Committed c = assertInstanceOf(BatchCommitter.Committed.class,
+          committer.commit(buffer, SCHEMA, List.of("region")), "batch " + b);
+      assertEquals(b, c.version());
+      assertEquals(b == version, c.recovered(), "batch " + b);
+      assertEquals(Map.of(new TopicPartition("t", 0), b * 10L + 9), c.offsets());
+    }
+    TableReader reader = new TableReader(table().location());
+    assertEquals(List.of(), reader.missingFiles(), "every referenced file is there");
+    assertEquals(List.of(), reader.orphanFiles());
+    List<Object> ids = reader.rows().stream().map(r -> r.get("n")).sorted().toList();
+    assertEquals(java.util.stream.LongStream.range(0, 30).boxed().toList(), ids, "each row once");
+  }
+
+  @Test
+  void aCommitThatFailsWithoutAnAnswerKeepsItsFilesAndTheNextTaskResumesAfterTheTable() {
+    BatchCommitter first = new BatchCommitter(table(), new OffsetDomain("c"), 0, 5, 10, false,
+        FaultPoint.parse(""));
+    first.commit(rows(0, "a", 10), SCHEMA, List.of("region"));
+    BatchCommitter failing = new BatchCommitter(lossyTable("unwritten", 1), new OffsetDomain("c"),
+        0, 5, 10, false, FaultPoint.parse(""));
+    RecordBuffer second = new RecordBuffer();
+    for (int i = 10; i < 20; i++) {
+      second.add(new TopicPartition("t", 0), i, List.of("eu"), SCHEMA,
+          new Object[] {"a" + i, (long) i, "eu"}, 0);
+    }
+    UnknownOutcomeException e = assertThrows(UnknownOutcomeException.class,
+        () -> failing.commit(second, SCHEMA, List.of("region")));
+    assertTrue(e.getMessage().contains("unknown"), e.getMessage());
+    assertTrue(!e.keptFiles().isEmpty());
+    for (String kept : e.keptFiles()) {
+      assertTrue(java.nio.file.Files.exists(Path.of(java.net.URI.create(kept))), kept + " kept");
+    }
+    TableReader reader = new TableReader(table().location());
+    assertEquals(0, reader.snapshot().getVersion());
+    assertEquals(e.keptFiles().size(), reader.orphanFiles().size(), "the kept files are orphans");
+
+    // The next task reads the stored offsets (9) and commits the same records again, once.
+    BatchCommitter next = new BatchCommitter(table(), new OffsetDomain("c"), 0, 5, 10, false,
+        FaultPoint.parse(""));
+    RecordBuffer again = new RecordBuffer();
+    for (int i = 10; i < 20; i++) {
+      again.add(new TopicPartition("t", 0), i, List.of("eu"), SCHEMA,
+          new Object[] {"a" + i, (long) i, "eu"}, 0);
+    }
+    assertInstanceOf(BatchCommitter.Committed.class, next.commit(again, SCHEMA, List.of("region")));
+    List<Object> ids = reader.rows().stream().map(r -> r.get("n")).sorted().toList();
+    assertEquals(java.util.stream.LongStream.range(0, 20).boxed().toList(), ids);
+    assertEquals(List.of(), reader.missingFiles());
   }
 
   long countParquet() {

@@ -51,6 +51,7 @@ import org.apache.hadoop.conf.Configuration;
 public final class TableReader {
   private final String location;
   private final Engine engine;
+  private final Configuration conf;
 
   public TableReader(String location) {
     this(location, new Configuration());
@@ -59,6 +60,7 @@ public final class TableReader {
   public TableReader(String location, Configuration conf) {
     this.location = location;
     this.engine = DefaultEngine.create(conf);
+    this.conf = conf;
   }
 
   public Snapshot snapshot() {
@@ -85,6 +87,47 @@ public final class TableReader {
       throw new UncheckedIOException(e);
     }
     return out;
+  }
+
+  /** Data files the latest version references that are not in storage (must always be empty). */
+  public List<String> missingFiles() {
+    List<String> missing = new ArrayList<>();
+    try {
+      for (String file : dataFiles()) {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
+        if (!path.getFileSystem(conf).exists(path)) {
+          missing.add(file);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return missing;
+  }
+
+  /** Parquet files under the table that the latest version does not reference (orphans). */
+  public List<String> orphanFiles() {
+    java.util.Set<String> referenced = new java.util.HashSet<>();
+    try {
+      for (String file : dataFiles()) {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
+        referenced.add(path.getFileSystem(conf).makeQualified(path).toUri().getPath());
+      }
+      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(location);
+      org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> all =
+          root.getFileSystem(conf).listFiles(root, true);
+      List<String> orphans = new ArrayList<>();
+      while (all.hasNext()) {
+        String path = all.next().getPath().toUri().getPath();
+        if (path.endsWith(".parquet") && !path.contains("/_delta_log/")
+            && !referenced.contains(path)) {
+          orphans.add(path);
+        }
+      }
+      return orphans;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** All rows of the latest version, each as column name to Java value. */
