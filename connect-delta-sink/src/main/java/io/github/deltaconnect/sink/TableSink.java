@@ -131,19 +131,25 @@ public final class TableSink {
     if (failure != null) {
       throw failure;
     }
-    rewound.clear();
-    pendingRewinds.forEach((tp, offset) -> {
-      context.offset(tp, offset);
-      rewound.add(tp);
-    });
-    pendingRewinds.clear();
-    for (SinkRecord record : records) {
-      accept(record);
+    try {
+      rewound.clear();
+      pendingRewinds.forEach((tp, offset) -> {
+        context.offset(tp, offset);
+        rewound.add(tp);
+      });
+      pendingRewinds.clear();
+      for (SinkRecord record : records) {
+        accept(record);
+        metrics.buffered(buffer.records(), buffer.bytes());
+        flushIfDue(clock.getAsLong()); // per record: the memory budget holds within one put()
+      }
+      flushIfDue(clock.getAsLong());
       metrics.buffered(buffer.records(), buffer.bytes());
-      flushIfDue(clock.getAsLong()); // per record: the memory budget holds within one put()
+    } catch (RuntimeException e) {
+      // The task dies with this; close() must not commit what is buffered past the failure.
+      fail(e);
+      throw e;
     }
-    flushIfDue(clock.getAsLong());
-    metrics.buffered(buffer.records(), buffer.bytes());
   }
 
   private void accept(SinkRecord record) {
@@ -303,6 +309,7 @@ public final class TableSink {
       flushIfDue(clock.getAsLong());
     } catch (RuntimeException e) {
       // Thrown from here, Connect would rewind and carry on; put() fails the task instead.
+      fail(e);
       LOG.error("Commit to {} failed; the task fails at its next put()", table.location(), e);
     }
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
@@ -335,7 +342,10 @@ public final class TableSink {
     try {
       pollInFlight(Set.of(), true);
       policy.due(buffer, clock.getAsLong()).ifPresent(reason -> flush(reason, Set.of(), true));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Nothing may escape: a scheduled executor silently cancels every later run after a throw.
+      fail(e instanceof RuntimeException r ? r
+          : new ConnectException("Timed commit to " + table.location() + " failed", e));
       LOG.error("Timed commit to {} failed; the task fails at its next put()", table.location(), e);
     }
   }
@@ -398,7 +408,12 @@ public final class TableSink {
     if (buffer.isEmpty() || failed) {
       return null;
     }
-    errant.awaitAll(); // the DLQ holds every record this batch's offsets cover
+    try {
+      errant.awaitAll(); // the DLQ holds every record this batch's offsets cover
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
+    }
     long now = clock.getAsLong();
     AsyncCommitter.Batch batch = new AsyncCommitter.Batch(buffer, schemaOfBuffer(),
         config.partitionSpec().columns(), reason, now - buffer.firstAddedAtMs());

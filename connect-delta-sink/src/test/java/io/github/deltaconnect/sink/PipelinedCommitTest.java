@@ -97,8 +97,18 @@ class PipelinedCommitTest {
     sink.open(List.of(P0));
     sink.put(events(0, 0, 10));
     await(writing);
-    CompletableFuture<Void> second = CompletableFuture.runAsync(() -> sink.put(events(0, 10, 20)));
-    Thread.sleep(300);
+    CompletableFuture<Void> second = new CompletableFuture<>();
+    Thread putter = new Thread(() -> {
+      sink.put(events(0, 10, 20));
+      second.complete(null);
+    });
+    putter.start();
+    // Not a sleep: wait until the putter is seen blocked on the first batch's commit.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!waitingForCommit(putter)) {
+      assertTrue(System.nanoTime() < deadline, "the second put never waited for the first commit");
+      Thread.onSpinWait();
+    }
     assertFalse(second.isDone(), "the second full batch waits for the first commit");
     release.countDown();
     second.get(30, TimeUnit.SECONDS);
@@ -106,6 +116,13 @@ class PipelinedCommitTest {
     assertEquals(expectedIds(events(0, 0, 20)), ids(reader().rows()));
     assertEquals(1, reader().snapshot().getVersion(), "two commits, in order");
     sink.stop();
+  }
+
+  static boolean waitingForCommit(Thread t) {
+    Thread.State state = t.getState();
+    return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+        && java.util.Arrays.stream(t.getStackTrace())
+            .anyMatch(f -> f.getClassName().endsWith("AsyncCommitter") && f.getMethodName().equals("take"));
   }
 
   @Test

@@ -573,6 +573,87 @@ class TableSinkTest {
   }
 
   @Test
+  void aDlqWriteThatFailsOnTheTimerFailsTheTaskAtItsNextPutAndCommitsNothing() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    FakeContext ctx = new FakeContext(true);
+    ctx.failDlqWrites = true;
+    TableSink sink = sink(ctx, props(DeltaSinkConfig.FLUSH_INTERVAL_MS, "1000"), 0);
+    sink.open(List.of(p0));
+    sink.put(events(0, 0, 3));
+    sink.put(List.of(new SinkRecord(TOPIC, 0, null, null, Schema.STRING_SCHEMA, "bad", 3)));
+    clock.addAndGet(1000);
+    sink.tick(); // the timed commit finds the failed DLQ write: logged, and remembered
+    var e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.apache.kafka.connect.errors.ConnectException.class, () -> sink.put(events(0, 4, 6)));
+    assertTrue(e.getMessage().contains("dead-letter queue write failed"), e.getMessage());
+    sink.close(List.of(p0)); // a failed task commits nothing on its way out
+    assertFalse(tableExists(), "nothing was committed past the lost DLQ record");
+    sink.stop();
+  }
+
+  @Test
+  void aDlqWriteThatFailsInPreCommitFailsTheTaskAtItsNextPut() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    FakeContext ctx = new FakeContext(true);
+    ctx.failDlqWrites = true;
+    TableSink sink = sink(ctx, props(DeltaSinkConfig.FLUSH_INTERVAL_MS, "1000"), 0);
+    sink.open(List.of(p0));
+    sink.put(events(0, 0, 3));
+    sink.put(List.of(new SinkRecord(TOPIC, 0, null, null, Schema.STRING_SCHEMA, "bad", 3)));
+    clock.addAndGet(1000);
+    assertTrue(sink.preCommit(Map.of(p0, new OffsetAndMetadata(4))).isEmpty(), "nothing durable");
+    var e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.apache.kafka.connect.errors.ConnectException.class, () -> sink.put(events(0, 4, 6)));
+    assertTrue(e.getMessage().contains("dead-letter queue write failed"), e.getMessage());
+    assertFalse(tableExists());
+    sink.stop();
+  }
+
+  @Test
+  void anErrorOnTheTimerFailsTheTaskAtItsNextPutInsteadOfEndingTheTimerSilently() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    FakeContext ctx = new FakeContext(true);
+    ctx.dlqWaitError = new NoClassDefFoundError("injected");
+    TableSink sink = sink(ctx, props(DeltaSinkConfig.FLUSH_INTERVAL_MS, "1000"), 0);
+    sink.open(List.of(p0));
+    sink.put(events(0, 0, 3));
+    sink.put(List.of(new SinkRecord(TOPIC, 0, null, null, Schema.STRING_SCHEMA, "bad", 3)));
+    clock.addAndGet(1000);
+    sink.tick(); // must not throw: an exception would cancel every later tick
+    var e = org.junit.jupiter.api.Assertions.assertThrows(
+        org.apache.kafka.connect.errors.ConnectException.class, () -> sink.put(events(0, 4, 6)));
+    assertInstanceOf(NoClassDefFoundError.class, e.getCause(), "the cause is in the task's trace");
+    assertFalse(tableExists());
+    sink.stop();
+  }
+
+  @Test
+  void aDlqWriteStillPendingHoldsBackTheCommitThatCoversItsOffset() throws Exception {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    FakeContext ctx = new FakeContext(true);
+    ctx.lateDlqWrite = new FakeContext.Late();
+    TableSink sink = sink(ctx, props(DeltaSinkConfig.FLUSH_INTERVAL_MS, "1000"), 0);
+    sink.open(List.of(p0));
+    sink.put(events(0, 0, 3));
+    sink.put(List.of(new SinkRecord(TOPIC, 0, null, null, Schema.STRING_SCHEMA, "bad", 3)));
+    clock.addAndGet(1000);
+    java.util.concurrent.CompletableFuture<Void> timer =
+        java.util.concurrent.CompletableFuture.runAsync(sink::tick);
+    assertTrue(ctx.lateDlqWrite.awaited.await(30, java.util.concurrent.TimeUnit.SECONDS),
+        "the timed commit waits for the DLQ write");
+    assertFalse(tableExists(), "no commit while the DLQ write is pending");
+    assertFalse(timer.isDone());
+    ctx.lateDlqWrite.complete(null);
+    timer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    sink.awaitInFlightCommit();
+    assertEquals(expectedIds(events(0, 0, 3)), ids(reader().rows()));
+    assertEquals(3, OffsetDomain.decode(
+        reader().domain(new OffsetDomain("conn").name(p0)).orElseThrow()).offset(),
+        "the commit covers the dead-lettered record once its write is acknowledged");
+    sink.stop();
+  }
+
+  @Test
   void addActionsCarryColumnStatisticsForFileSkipping() throws Exception {
     TopicPartition p0 = new TopicPartition(TOPIC, 0);
     TableSink sink = sink(new FakeContext(false), props(DeltaSinkConfig.PARTITION_FIELDS, "",

@@ -99,7 +99,8 @@ public final class AsyncCommitter implements AutoCloseable {
         throw r;
       }
       if (cause instanceof Error err) {
-        throw err;
+        // As a ConnectException, so the task records it as its failure like any other.
+        throw new ConnectException("Delta commit failed: " + err, err);
       }
       throw new ConnectException("Delta commit failed", cause);
     } catch (InterruptedException e) {

@@ -21,6 +21,29 @@ public final class FakeContext implements SinkTaskContext {
   private final boolean withDlq;
   /** Makes every DLQ write's future fail, as when the DLQ topic cannot be written. */
   public boolean failDlqWrites;
+  /** When set, every DLQ write returns this future: it completes when the test says so. */
+  public Late lateDlqWrite;
+  /** When set, waiting for a DLQ write throws this (as a broken client could). */
+  public Error dlqWaitError;
+
+  /** A DLQ write acknowledged late; {@link #awaited} opens once the sink waits for it. */
+  public static final class Late extends CompletableFuture<Void> {
+    public final java.util.concurrent.CountDownLatch awaited = new java.util.concurrent.CountDownLatch(1);
+
+    @Override
+    public Void get() throws InterruptedException, java.util.concurrent.ExecutionException {
+      awaited.countDown();
+      return super.get();
+    }
+
+    @Override
+    public Void get(long timeout, java.util.concurrent.TimeUnit unit)
+        throws InterruptedException, java.util.concurrent.ExecutionException,
+        java.util.concurrent.TimeoutException {
+      awaited.countDown();
+      return super.get(timeout, unit);
+    }
+  }
 
   public FakeContext(boolean withDlq) {
     this.withDlq = withDlq;
@@ -66,6 +89,18 @@ public final class FakeContext implements SinkTaskContext {
     return (record, error) -> {
       dlq.add(record);
       dlqReasons.add(error);
+      if (lateDlqWrite != null) {
+        return lateDlqWrite;
+      }
+      if (dlqWaitError != null) {
+        Error thrown = dlqWaitError;
+        return new CompletableFuture<Void>() {
+          @Override
+          public Void get() {
+            throw thrown;
+          }
+        };
+      }
       if (failDlqWrites) {
         CompletableFuture<Void> failed = new CompletableFuture<>();
         failed.completeExceptionally(new RuntimeException("DLQ topic unavailable"));
