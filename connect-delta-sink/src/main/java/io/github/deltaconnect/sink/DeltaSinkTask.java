@@ -33,8 +33,15 @@ public class DeltaSinkTask extends SinkTask {
     int taskId = Integer.parseInt(props.getOrDefault(TASK_ID, "0"));
     SinkMetrics metrics = new SinkMetrics();
     metrics.register(connectorId, taskId);
-    sink = new TableSink(config, context, DeltaTable.open(config), connectorId, taskId, metrics,
-        System::currentTimeMillis);
+    DeltaTable table = DeltaTable.open(config);
+    try {
+      sink = new TableSink(config, context, table, connectorId, taskId, metrics,
+          System::currentTimeMillis);
+    } catch (RuntimeException e) {
+      table.close();
+      metrics.unregister();
+      throw e;
+    }
     long period = Math.max(100, Math.min(1000, config.flushIntervalMs() / 5));
     ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "delta-sink-ticker-" + connectorId + "-" + taskId);

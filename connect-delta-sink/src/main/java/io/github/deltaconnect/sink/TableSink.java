@@ -525,11 +525,16 @@ public final class TableSink {
     }
   }
 
+  /** Releases what the task opened: the commit thread, then the table's filesystems. */
   public synchronized void stop() {
-    if (async != null) {
-      async.close();
+    try {
+      if (async != null) {
+        async.close(); // a commit still running needs the filesystems until it ends
+      }
+    } finally {
+      table.close();
+      metrics.unregister();
     }
-    metrics.unregister();
   }
 
   private static org.apache.kafka.connect.sink.ErrantRecordReporter reporter(SinkTaskContext ctx) {

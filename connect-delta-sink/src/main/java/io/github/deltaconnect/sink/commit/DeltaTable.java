@@ -9,6 +9,9 @@ import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
 import io.github.deltaconnect.sink.storage.ConditionalS3LogStore;
 import io.github.deltaconnect.sink.storage.LocalFileSystem;
+import io.github.deltaconnect.sink.storage.LogWriter;
+import io.github.deltaconnect.sink.storage.TaskFileIO;
+import io.github.deltaconnect.sink.storage.TaskFileSystems;
 import io.github.deltaconnect.sink.write.ParquetFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -25,23 +28,36 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.kafka.common.TopicPartition;
 
-/** One Delta table and the Kernel engine that reads and writes it. */
-public class DeltaTable {
+/**
+ * One Delta table, the Kernel engine that reads and writes it, and the filesystems both use: the
+ * task's own, made from its configuration and closed with {@link #close()}.
+ */
+public class DeltaTable implements AutoCloseable {
 
   private final String location;
   private final Engine engine;
   private final Configuration conf;
+  private final TaskFileSystems fileSystems;
 
-  /** {@code conf}: the Hadoop settings {@code engine} was made with (data files are written by them). */
-  public DeltaTable(String location, Engine engine, Configuration conf) {
+  /** A table whose log files are written by {@code logWriter} (tests inject faults there). */
+  public DeltaTable(String location, Configuration conf, LogWriter logWriter) {
     this.location = location;
-    this.engine = engine;
     this.conf = conf;
+    this.fileSystems = new TaskFileSystems(conf);
+    this.engine = DefaultEngine.create(new TaskFileIO(fileSystems, logWriter));
   }
 
-  /** A table on the default Kernel engine for {@code conf}. */
+  /** A table with each store's native put-if-absent for log files. */
   public DeltaTable(String location, Configuration conf) {
-    this(location, DefaultEngine.create(conf), conf);
+    this(location, conf, LogWriter.standard());
+  }
+
+  /** The same table, engine and filesystems (for wrappers that intercept calls). */
+  protected DeltaTable(DeltaTable table) {
+    this.location = table.location;
+    this.conf = table.conf;
+    this.fileSystems = table.fileSystems;
+    this.engine = table.engine;
   }
 
   public static DeltaTable open(DeltaSinkConfig config) {
@@ -81,7 +97,17 @@ public class DeltaTable {
 
   /** The writer of this table's data files. */
   public ParquetFiles files() {
-    return new ParquetFiles(conf);
+    return new ParquetFiles(fileSystems);
+  }
+
+  public TaskFileSystems fileSystems() {
+    return fileSystems;
+  }
+
+  /** Closes the table's filesystems; the table is unusable afterwards. */
+  @Override
+  public void close() {
+    fileSystems.close();
   }
 
   /** The latest snapshot, or empty when no table exists at the location yet. */
@@ -100,7 +126,7 @@ public class DeltaTable {
    */
   public Optional<Long> versionContaining(String marker, long from, long to) throws IOException {
     Path log = new Path(location, "_delta_log");
-    FileSystem fs = log.getFileSystem(conf);
+    FileSystem fs = fileSystems.get(log);
     for (long v = Math.max(0, from); v <= to; v++) {
       Path commit = new Path(log, String.format("%020d.json", v));
       try (InputStream in = fs.open(commit)) {

@@ -12,6 +12,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
+import io.github.deltaconnect.sink.storage.Durability;
+import io.github.deltaconnect.sink.storage.TaskFileSystems;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.hadoop.ParquetOutputFormat;
@@ -40,9 +43,12 @@ public final class ParquetFiles {
   private static final int SIZE_CHECK_ROWS = 512;
 
   private final Configuration conf;
+  private final TaskFileSystems fileSystems;
 
-  public ParquetFiles(Configuration conf) {
-    this.conf = conf;
+  /** Writes through the task's filesystems, with their configuration's Parquet settings. */
+  public ParquetFiles(TaskFileSystems fileSystems) {
+    this.conf = fileSystems.conf();
+    this.fileSystems = fileSystems;
   }
 
   /**
@@ -65,7 +71,11 @@ public final class ParquetFiles {
     String prefix = UUID.randomUUID().toString();
     List<DataFileStatus> files = new ArrayList<>();
     List<Path> written = new ArrayList<>();
-    FileSystem fs = new Path(directory).getFileSystem(conf);
+    Path dir = new Path(directory);
+    FileSystem fs = fileSystems.get(dir);
+    // Local: directories this batch creates must be synced into their parents, or a power loss
+    // can lose a committed file's directory entry.
+    List<java.nio.file.Path> created = local(fs) ? missingDirectories(fs, dir) : List.of();
     try {
       int row = 0;
       while (row < batch.getSize()) {
@@ -84,6 +94,12 @@ public final class ParquetFiles {
         files.add(new DataFileStatus(fs.makeQualified(path).toString(),
             out.length, System.currentTimeMillis(),
             Optional.of(FileStats.of(writer.getFooter(), batch.getSchema(), statsColumns))));
+      }
+      if (local(fs)) {
+        Durability.syncDirectory(localPath(fs, dir));
+        for (java.nio.file.Path d : created) {
+          Durability.syncDirectory(d.getParent());
+        }
       }
     } catch (IOException | RuntimeException e) {
       // None of these files will be committed: remove them rather than leave orphans.
@@ -159,6 +175,24 @@ public final class ParquetFiles {
    * A new file on a Hadoop filesystem (created once per batch, not looked up per file), whose
    * length as written is known without asking the filesystem afterwards.
    */
+  private static boolean local(FileSystem fs) {
+    return "file".equals(fs.getUri().getScheme());
+  }
+
+  private static java.nio.file.Path localPath(FileSystem fs, Path path) {
+    return java.nio.file.Paths.get(fs.makeQualified(path).toUri());
+  }
+
+  /** {@code dir} and its ancestors that do not exist yet, deepest first. */
+  private static List<java.nio.file.Path> missingDirectories(FileSystem fs, Path dir) {
+    List<java.nio.file.Path> missing = new ArrayList<>();
+    for (java.nio.file.Path d = localPath(fs, dir); d != null && !java.nio.file.Files.exists(d);
+        d = d.getParent()) {
+      missing.add(d);
+    }
+    return missing;
+  }
+
   private static final class FileOutput implements OutputFile {
     private final FileSystem fs;
     private final Path path;
@@ -196,6 +230,9 @@ public final class ParquetFiles {
         @Override
         public void close() throws IOException {
           length = out.getPos();
+          if (out.hasCapability(StreamCapabilities.HSYNC)) {
+            out.hsync(); // on disk before any commit references it (local, HDFS; not S3)
+          }
           out.close();
         }
       };

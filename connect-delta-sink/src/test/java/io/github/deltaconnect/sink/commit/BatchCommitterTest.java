@@ -14,7 +14,7 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
-import io.github.deltaconnect.sink.testing.LostResponseLogStore;
+import io.github.deltaconnect.sink.testing.LostResponses;
 import io.github.deltaconnect.sink.testing.RacingTable;
 import io.github.deltaconnect.sink.testing.TableReader;
 import java.nio.file.Path;
@@ -199,17 +199,18 @@ public class BatchCommitterTest {
   }
 
   /** A table whose log store loses the answer to the commits of {@code versions}. */
-  DeltaTable lossyTable(String mode, long... versions) {
+  DeltaTable lossyTable(LostResponses.Mode mode, long... versions) {
     Configuration conf = new Configuration();
     io.github.deltaconnect.sink.storage.LocalFileSystem.install(conf);
-    LostResponseLogStore.install(conf, mode, versions);
-    return new DeltaTable(DeltaTable.qualify(dir.resolve("t").toString()), conf);
+    return new DeltaTable(DeltaTable.qualify(dir.resolve("t").toString()), conf,
+        new LostResponses(mode, versions));
   }
 
   @ParameterizedTest(name = "{0} at version {1}")
-  @CsvSource({"lost, 0", "lost, 1", "exists, 0", "exists, 1"})
-  void aCommitWhoseAnswerWasLostIsFoundInTheLogAndCountsAsCommitted(String mode, long version) {
-    // "exists": the retried PUT of a commit that had landed gets 412, Kernel rebases onto the
+  @CsvSource({"LOST, 0", "LOST, 1", "EXISTS, 0", "EXISTS, 1"})
+  void aCommitWhoseAnswerWasLostIsFoundInTheLogAndCountsAsCommitted(LostResponses.Mode mode,
+      long version) {
+    // EXISTS: the retried PUT of a commit that had landed gets 412, Kernel rebases onto the
     // version holding this very batch and sees its own offset domains as a conflict. Taken for
     // another writer, the batch used to be dropped and its files deleted under a committed version.
     BatchCommitter committer = new BatchCommitter(lossyTable(mode, version), new OffsetDomain("c"),
@@ -239,7 +240,7 @@ public class BatchCommitterTest {
     BatchCommitter first = new BatchCommitter(table(), new OffsetDomain("c"), 0, 5, 10, false,
         FaultPoint.parse(""));
     first.commit(rows(0, "a", 10), SCHEMA, List.of("region"));
-    BatchCommitter failing = new BatchCommitter(lossyTable("unwritten", 1), new OffsetDomain("c"),
+    BatchCommitter failing = new BatchCommitter(lossyTable(LostResponses.Mode.UNWRITTEN, 1), new OffsetDomain("c"),
         0, 5, 10, false, FaultPoint.parse(""));
     RecordBuffer second = new RecordBuffer();
     for (int i = 10; i < 20; i++) {

@@ -12,7 +12,7 @@ public final class RacingTable extends DeltaTable {
   private Runnable race;
 
   public RacingTable(DeltaTable table, Runnable race) {
-    super(table.location(), table.engine(), table.conf());
+    super(table);
     this.race = race;
   }
 

@@ -29,18 +29,27 @@ public final class S3Server implements AutoCloseable {
   public record Put(String key, String ifNoneMatch, boolean accepted) {}
 
   private final List<Put> puts = new CopyOnWriteArrayList<>();
+  private final String accessKey;
+  private final String secretKey;
   private final S3Proxy proxy;
   private final BlobStore store;
   private final String endpoint;
 
   public S3Server() throws Exception {
+    this(ACCESS_KEY, SECRET_KEY);
+  }
+
+  /** A server that accepts only this identity. */
+  public S3Server(String accessKey, String secretKey) throws Exception {
+    this.accessKey = accessKey;
+    this.secretKey = secretKey;
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
     store = new Recording(new TransientNio2BlobStore());
     proxy = S3Proxy.builder().blobStore(store)
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
         .endpoint(URI.create("http://127.0.0.1:" + port))
         .build();
     proxy.start();
@@ -68,8 +77,8 @@ public final class S3Server implements AutoCloseable {
     s.put("fs.s3a.endpoint", endpoint);
     s.put("fs.s3a.endpoint.region", "us-east-1");
     s.put("fs.s3a.path.style.access", "true");
-    s.put("fs.s3a.access.key", ACCESS_KEY);
-    s.put("fs.s3a.secret.key", SECRET_KEY);
+    s.put("fs.s3a.access.key", accessKey);
+    s.put("fs.s3a.secret.key", secretKey);
     s.put("fs.s3a.aws.credentials.provider",
         "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     s.put("fs.s3a.connection.ssl.enabled", "false");

@@ -59,8 +59,12 @@ public final class TableReader {
 
   public TableReader(String location, Configuration conf) {
     this.location = location;
-    this.engine = DefaultEngine.create(conf);
-    this.conf = conf;
+    // Kernel's own engine (independent of the sink's storage code), but with clients of its own:
+    // Hadoop's cache would hand it whichever S3A client for this bucket exists, of any endpoint.
+    Configuration own = new Configuration(conf);
+    own.setBoolean("fs.s3a.impl.disable.cache", true);
+    this.engine = DefaultEngine.create(own);
+    this.conf = own;
   }
 
   public Snapshot snapshot() {

@@ -39,6 +39,7 @@ import io.delta.kernel.utils.DataFileStatus;
 import io.delta.kernel.utils.FileStatus;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
 import io.github.deltaconnect.sink.storage.LocalFileSystem;
+import io.github.deltaconnect.sink.storage.TaskFileSystems;
 import io.github.deltaconnect.sink.testing.TableReader;
 import java.io.File;
 import java.io.IOException;
@@ -182,7 +183,7 @@ class ParquetFilesTest {
   @Test
   void everyTypeReadsBackThroughKernelsParquetReader() throws IOException {
     List<Object[]> rows = rows(5_000);
-    List<DataFileStatus> files = new ParquetFiles(conf())
+    List<DataFileStatus> files = new ParquetFiles(new TaskFileSystems(conf()))
         .write(dir.toUri().toString(), batch(ALL, rows), leaves(ALL, List.of()));
     assertEquals(1, files.size());
     assertEquals(new File(dir.toFile(), new org.apache.hadoop.fs.Path(files.get(0).getPath())
@@ -198,7 +199,7 @@ class ParquetFilesTest {
     List<Column> stats = leaves(ALL, List.of());
     Configuration conf = conf();
     conf.setInt("parquet.block.size", 64 * 1024); // several row groups to merge
-    List<DataFileStatus> files = new ParquetFiles(conf)
+    List<DataFileStatus> files = new ParquetFiles(new TaskFileSystems(conf))
         .write(dir.toUri().toString(), batch(ALL, rows), stats);
     DataFileStatus file = files.get(0);
     DataFileStatistics kernels = ParquetStatsReader.readDataFileStatistics(
@@ -229,7 +230,7 @@ class ParquetFilesTest {
           "s-" + i / 20, new Object[] {"model-" + i % 97, 900_000_000L + i},
           String.format("trace-%034d", i % 15_000)});
     }
-    List<DataFileStatus> files = new ParquetFiles(conf())
+    List<DataFileStatus> files = new ParquetFiles(new TaskFileSystems(conf()))
         .write(dir.toUri().toString(), batch(schema, rows), List.of());
     Map<String, Boolean> dictionary = new LinkedHashMap<>();
     for (ColumnChunkMetaData c : footer(files.get(0)).getBlocks().get(0).getColumns()) {
@@ -250,7 +251,7 @@ class ParquetFilesTest {
     }
     Configuration conf = conf();
     conf.setBoolean("parquet.enable.dictionary", false);
-    List<DataFileStatus> files = new ParquetFiles(conf)
+    List<DataFileStatus> files = new ParquetFiles(new TaskFileSystems(conf))
         .write(dir.toUri().toString(), batch(schema, rows), List.of());
     assertFalse(footer(files.get(0)).getBlocks().get(0).getColumns().get(0).getEncodings()
         .stream().anyMatch(e -> e == Encoding.PLAIN_DICTIONARY || e == Encoding.RLE_DICTIONARY));
@@ -262,7 +263,7 @@ class ParquetFilesTest {
     Configuration conf = conf();
     conf.setLong(ParquetFiles.TARGET_FILE_SIZE, 256 * 1024);
     conf.setInt("parquet.block.size", 128 * 1024);
-    List<DataFileStatus> files = new ParquetFiles(conf)
+    List<DataFileStatus> files = new ParquetFiles(new TaskFileSystems(conf))
         .write(dir.toUri().toString(), batch(ALL, rows), leaves(ALL, List.of()));
     assertTrue(files.size() > 2, files.size() + " files");
     assertEquals(30_000, files.stream()
@@ -279,7 +280,7 @@ class ParquetFilesTest {
     }
     rows.add(new Object[] {new BigDecimal("1.234")}); // would need rounding to scale 2
     ColumnarBatch batch = batch(schema, rows);
-    assertThrows(ArithmeticException.class, () -> new ParquetFiles(conf())
+    assertThrows(ArithmeticException.class, () -> new ParquetFiles(new TaskFileSystems(conf()))
         .write(dir.toUri().toString(), batch, List.of()));
     try (Stream<Path> left = Files.list(dir)) {
       assertEquals(List.of(), left.toList());

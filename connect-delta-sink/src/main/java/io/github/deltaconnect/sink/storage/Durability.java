@@ -1,0 +1,30 @@
+package io.github.deltaconnect.sink.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** fsync for local files and directories, so what a commit references survives a power loss. */
+public final class Durability {
+  private Durability() {}
+
+  /**
+   * Syncs a directory, making the names created in it durable (a file's own fsync does not cover
+   * its directory entry). Where the OS cannot open a directory for syncing (Windows), nothing.
+   */
+  public static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (UnsupportedOperationException | java.nio.file.AccessDeniedException e) {
+      // not supported here: the directory entry is as durable as the OS makes it
+    }
+  }
+
+  /** Syncs a file that is already written and closed. */
+  public static void syncFile(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+  }
+}
