@@ -8,6 +8,7 @@ import io.delta.kernel.exceptions.TableNotFoundException;
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
 import io.github.deltaconnect.sink.storage.ConditionalS3LogStore;
+import io.github.deltaconnect.sink.storage.Durability;
 import io.github.deltaconnect.sink.storage.LocalFileSystem;
 import io.github.deltaconnect.sink.storage.LogWriter;
 import io.github.deltaconnect.sink.storage.TaskFileIO;
@@ -64,6 +65,7 @@ public class DeltaTable implements AutoCloseable {
     Configuration conf = new Configuration();
     conf.set("parquet.compression", config.parquetCompression());
     conf.setLong(ParquetFiles.TARGET_FILE_SIZE, config.fileTargetBytes());
+    conf.setBoolean(Durability.SYNC, config.storageSync());
     conf.setClassLoader(DeltaTable.class.getClassLoader()); // the plugin's, whatever thread asks
     LocalFileSystem.install(conf); // only affects file: paths; hadoop.* settings below may override
     // S3: commit files are created with conditional writes, safe across workers (see the class).

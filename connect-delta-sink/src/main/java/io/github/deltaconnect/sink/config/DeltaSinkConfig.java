@@ -19,6 +19,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String TABLE_LOCATION = "delta.table.location";
   public static final String TABLE_AUTO_CREATE = "delta.table.auto.create";
   public static final String TABLE_ENABLE_DOMAIN_METADATA = "delta.table.enable.domain.metadata";
+  public static final String STORAGE_SYNC = "delta.storage.sync";
   public static final String CONNECTOR_ID = "delta.connector.id";
   public static final String PARTITION_FIELDS = "delta.partition.fields";
   public static final String PARTITION_DERIVED = "delta.partition.derived";
@@ -106,6 +107,18 @@ public final class DeltaSinkConfig extends AbstractConfig {
         "How often a Delta commit that lost a race with another writer is retried on a fresh snapshot"
             + " (the stored offsets are checked again on every try).",
         GROUP_TABLE, ++order, Width.SHORT, "Commit retries");
+    def.define(STORAGE_SYNC, Type.BOOLEAN, true, Importance.LOW,
+        "Sync to disk what a commit references before it becomes visible, on local and HDFS-like"
+            + " filesystems: each data file (hsync), the directories it was written to, and the"
+            + " _delta_log directory after the commit file is linked in. Then a committed version"
+            + " survives a machine crash or power loss with every file it references. Costs about"
+            + " one fsync per data file and per directory written: about 2 ms per table partition in a"
+            + " batch on the ext4 disk measured (docs/reliability.md), so +8 ms per commit over 4"
+            + " partitions, +200 ms over 100; pipelined commits overlap it with consuming)."
+            + " false: faster commits on local disks, but after a power loss the newest versions may"
+            + " reference files that are gone. No effect on S3, which acknowledges a PUT only once"
+            + " it is durable.",
+        GROUP_TABLE, ++order, Width.SHORT, "Sync to disk");
     def.define(COMMIT_PIPELINED, Type.BOOLEAN, true, Importance.LOW,
         "Commit a full batch on a background thread while the task buffers the next, so Parquet"
             + " encoding and the Delta commit overlap with consuming. At most one batch is in flight"
@@ -199,6 +212,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public boolean autoCreate() {
     return getBoolean(TABLE_AUTO_CREATE);
+  }
+
+  public boolean storageSync() {
+    return getBoolean(STORAGE_SYNC);
   }
 
   public boolean enableDomainMetadata() {

@@ -7,7 +7,15 @@ import java.nio.file.StandardOpenOption;
 
 /** fsync for local files and directories, so what a commit references survives a power loss. */
 public final class Durability {
+  /** Hadoop setting (from {@code delta.storage.sync}) that turns syncing on; on by default. */
+  public static final String SYNC = "deltaconnect.storage.sync";
+
   private Durability() {}
+
+  /** Whether files written with this filesystem's configuration are synced. */
+  public static boolean enabled(org.apache.hadoop.conf.Configuration conf) {
+    return conf.getBoolean(SYNC, true);
+  }
 
   /**
    * Syncs a directory, making the names created in it durable (a file's own fsync does not cover

@@ -38,13 +38,16 @@ final class LogFiles {
     java.nio.file.Path dir = target.getParent();
     Files.createDirectories(dir);
     java.nio.file.Path temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    boolean sync = Durability.enabled(fs.getConf());
     try {
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE);
           OutputStream out = Channels.newOutputStream(channel)) {
         writeLines(out, lines);
         out.flush();
-        channel.force(true); // the commit must survive a crash once it is visible
+        if (sync) {
+          channel.force(true); // the commit must survive a crash once it is visible
+        }
       }
       if (overwrite) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING,
@@ -60,7 +63,9 @@ final class LogFiles {
     } finally {
       Files.deleteIfExists(temp);
     }
-    Durability.syncDirectory(dir);
+    if (sync) {
+      Durability.syncDirectory(dir);
+    }
   }
 
   /**
@@ -121,7 +126,9 @@ final class LogFiles {
     try {
       try (FSDataOutputStream out = fs.create(temp, false)) {
         writeLines(out, lines);
-        out.hsync();
+        if (Durability.enabled(fs.getConf())) {
+          out.hsync();
+        }
       }
       if (overwrite) {
         fs.delete(file, false);

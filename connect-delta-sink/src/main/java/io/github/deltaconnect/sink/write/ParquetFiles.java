@@ -75,13 +75,14 @@ public final class ParquetFiles {
     FileSystem fs = fileSystems.get(dir);
     // Local: directories this batch creates must be synced into their parents, or a power loss
     // can lose a committed file's directory entry.
-    List<java.nio.file.Path> created = local(fs) ? missingDirectories(fs, dir) : List.of();
+    boolean sync = Durability.enabled(conf);
+    List<java.nio.file.Path> created = sync && local(fs) ? missingDirectories(fs, dir) : List.of();
     try {
       int row = 0;
       while (row < batch.getSize()) {
         Path path = new Path(directory, String.format("%s-%03d.parquet", prefix, written.size()));
         written.add(path);
-        FileOutput out = new FileOutput(fs, path);
+        FileOutput out = new FileOutput(fs, path, sync);
         ParquetWriter<Integer> writer = builder(out, rows, plain).build();
         try {
           do {
@@ -95,7 +96,7 @@ public final class ParquetFiles {
             out.length, System.currentTimeMillis(),
             Optional.of(FileStats.of(writer.getFooter(), batch.getSchema(), statsColumns))));
       }
-      if (local(fs)) {
+      if (sync && local(fs)) {
         Durability.syncDirectory(localPath(fs, dir));
         for (java.nio.file.Path d : created) {
           Durability.syncDirectory(d.getParent());
@@ -196,11 +197,13 @@ public final class ParquetFiles {
   private static final class FileOutput implements OutputFile {
     private final FileSystem fs;
     private final Path path;
+    private final boolean sync;
     long length;
 
-    FileOutput(FileSystem fs, Path path) {
+    FileOutput(FileSystem fs, Path path, boolean sync) {
       this.fs = fs;
       this.path = path;
+      this.sync = sync;
     }
 
     @Override
@@ -230,7 +233,7 @@ public final class ParquetFiles {
         @Override
         public void close() throws IOException {
           length = out.getPos();
-          if (out.hasCapability(StreamCapabilities.HSYNC)) {
+          if (sync && out.hasCapability(StreamCapabilities.HSYNC)) {
             out.hsync(); // on disk before any commit references it (local, HDFS; not S3)
           }
           out.close();

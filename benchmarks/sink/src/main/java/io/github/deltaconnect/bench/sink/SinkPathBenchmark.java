@@ -131,6 +131,7 @@ public class SinkPathBenchmark {
 
     @TearDown(Level.Invocation)
     public void delete() throws IOException {
+      table.close();
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(f -> {
           try {
