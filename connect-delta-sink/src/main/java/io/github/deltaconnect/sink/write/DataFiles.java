@@ -63,7 +63,14 @@ public final class DataFiles {
         try {
           out.add(new Bucket(values, writer.write(ctx.getTargetDirectory(), physical, stats)));
         } catch (IOException e2) {
-          throw new UncheckedIOException("writing Parquet files to " + ctx.getTargetDirectory(), e2);
+          // Parquet wraps the store's error in a message holding the whole file footer: name the
+          // root cause (permission denied, no space left...) instead.
+          Throwable root = e2;
+          while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+          }
+          throw new UncheckedIOException("writing Parquet files to " + ctx.getTargetDirectory()
+              + " failed: " + root, e2);
         }
       }
     } catch (RuntimeException e) {
