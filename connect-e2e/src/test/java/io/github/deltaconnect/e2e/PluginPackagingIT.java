@@ -62,6 +62,31 @@ class PluginPackagingIT {
   }
 
   @Test
+  void theZipShipsACycloneDxSbomNamingEveryJarInIt() throws Exception {
+    Path sbom;
+    List<String> jars;
+    try (Stream<Path> files = Files.walk(ConnectHarness.pluginDir())) {
+      List<Path> all = files.toList();
+      sbom = all.stream().filter(p -> p.getFileName().toString().equals("sbom.cyclonedx.json"))
+          .findFirst().orElseThrow(() -> new AssertionError("no SBOM in the zip"));
+      jars = all.stream().map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar"))
+          .toList();
+    }
+    JsonNode bom = new ObjectMapper().readTree(sbom.toFile());
+    assertEquals("CycloneDX", bom.get("bomFormat").asText());
+    java.util.Set<String> named = new java.util.HashSet<>();
+    JsonNode self = bom.get("metadata").get("component"); // the bundle's own jar
+    named.add(self.get("name").asText() + "-" + self.get("version").asText());
+    for (JsonNode c : bom.get("components")) {
+      named.add(c.get("name").asText() + "-" + c.get("version").asText());
+    }
+    List<String> missing = jars.stream()
+        .filter(j -> named.stream().noneMatch(n -> j.equals(n + ".jar") || j.startsWith(n + "-")))
+        .toList();
+    assertEquals(List.of(), missing, "jars the SBOM does not list");
+  }
+
+  @Test
   void theZipCarriesTheRootManifestWithTheBuildVersion() throws Exception {
     ObjectMapper json = new ObjectMapper();
     JsonNode root = json.readTree(ConnectHarness.projectRoot().resolve("manifest.json").toFile());
