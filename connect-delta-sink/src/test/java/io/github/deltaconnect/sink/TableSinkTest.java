@@ -653,6 +653,38 @@ class TableSinkTest {
     sink.stop();
   }
 
+  /** A record nested {@code depth} structs deep. */
+  static SinkRecord nested(int depth, long offset) {
+    Schema schema = SchemaBuilder.struct().name("Leaf").field("v", Schema.STRING_SCHEMA).build();
+    Struct value = new Struct(schema).put("v", "leaf");
+    for (int i = 0; i < depth; i++) {
+      Schema outer = SchemaBuilder.struct().name("L" + i).field("c", schema).build();
+      value = new Struct(outer).put("c", value);
+      schema = outer;
+    }
+    Schema top = SchemaBuilder.struct().name("Event").field("event_id", Schema.STRING_SCHEMA)
+        .field("region", Schema.OPTIONAL_STRING_SCHEMA).field("deep", schema).build();
+    return new SinkRecord(TOPIC, 0, null, null, top,
+        new Struct(top).put("event_id", "deep").put("region", "eu").put("deep", value), offset);
+  }
+
+  @Test
+  void aDeeplyNestedRecordGoesToTheDlqWithAReasonAndTheTaskSurvives() {
+    TopicPartition p0 = new TopicPartition(TOPIC, 0);
+    FakeContext ctx = new FakeContext(true);
+    TableSink sink = sink(ctx, props(DeltaSinkConfig.PARTITION_FIELDS, "region",
+        DeltaSinkConfig.PARTITION_DERIVED, ""), 0);
+    sink.open(List.of(p0));
+    sink.put(List.of(nested(5_000, 0)));
+    sink.put(events(0, 1, 5));
+    sink.close(List.of(p0));
+    assertEquals(1, ctx.dlq.size());
+    assertTrue(ctx.dlqReasons.get(0).getMessage().contains("nested"),
+        ctx.dlqReasons.get(0).getMessage());
+    assertEquals(expectedIds(events(0, 1, 5)), ids(reader().rows()));
+    sink.stop();
+  }
+
   @Test
   void addActionsCarryColumnStatisticsForFileSkipping() throws Exception {
     TopicPartition p0 = new TopicPartition(TOPIC, 0);

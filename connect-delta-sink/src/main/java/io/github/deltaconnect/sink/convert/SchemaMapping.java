@@ -46,6 +46,8 @@ public final class SchemaMapping {
    */
   public static final String TIMESTAMP_MICROS = "io.github.deltaconnect.TimestampMicros";
   static final int MAX_DECIMAL_PRECISION = 38;
+  /** Deepest nesting of structs, arrays and maps a table column may have. */
+  static final int MAX_NESTING = 100;
 
   private SchemaMapping() {}
 
@@ -91,6 +93,15 @@ public final class SchemaMapping {
 
   /** The Delta type for a Connect schema; {@code path} names the field in error messages. */
   public static DataType toDelta(Schema schema, String path) {
+    return toDelta(schema, path, 0);
+  }
+
+  private static DataType toDelta(Schema schema, String path, int depth) {
+    if (depth > MAX_NESTING) {
+      // Refused as a bad record (to the DLQ) instead of overflowing the task thread's stack.
+      throw new DataException("field '" + (path.length() > 200 ? path.substring(0, 200) + "..."
+          : path) + "': nested more than " + MAX_NESTING + " levels deep");
+    }
     String logical = schema.name();
     if (Decimal.LOGICAL_NAME.equals(logical)) {
       int scale = Integer.parseInt(schema.parameters().get(Decimal.SCALE_FIELD));
@@ -131,15 +142,15 @@ public final class SchemaMapping {
       case BYTES:
         return BinaryType.BINARY;
       case ARRAY:
-        return new ArrayType(toDelta(schema.valueSchema(), path + "[]"), true);
+        return new ArrayType(toDelta(schema.valueSchema(), path + "[]", depth + 1), true);
       case MAP:
-        return new MapType(toDelta(schema.keySchema(), path + ".key"),
-            toDelta(schema.valueSchema(), path + ".value"), true);
+        return new MapType(toDelta(schema.keySchema(), path + ".key", depth + 1),
+            toDelta(schema.valueSchema(), path + ".value", depth + 1), true);
       case STRUCT: {
         StructType struct = new StructType();
         for (Field f : schema.fields()) {
           String child = path.isEmpty() ? f.name() : path + "." + f.name();
-          struct = struct.add(f.name(), toDelta(f.schema(), child), true);
+          struct = struct.add(f.name(), toDelta(f.schema(), child, depth + 1), true);
         }
         if (struct.length() == 0) {
           throw new DataException("field '" + path + "': Delta cannot store a struct with no fields");
