@@ -272,6 +272,62 @@ public class BatchCommitterTest {
     assertEquals(List.of(), reader.missingFiles());
   }
 
+  @Test
+  void aTaskThatDiesWhileWritingACheckpointLeavesATableThatReadsAndResumes() throws Exception {
+    // Dies after the checkpoint file is in place but before _last_checkpoint points at it (the
+    // pointer write fails), with a half-written temporary checkpoint beside it, as a kill during
+    // the atomic write would leave.
+    Configuration conf = new Configuration();
+    io.github.deltaconnect.sink.storage.LocalFileSystem.install(conf);
+    io.github.deltaconnect.sink.storage.LogWriter standard =
+        io.github.deltaconnect.sink.storage.LogWriter.standard();
+    DeltaTable dying = new DeltaTable(DeltaTable.qualify(dir.resolve("t").toString()), conf,
+        (fs, path, lines, overwrite) -> {
+          if (path.getName().equals("_last_checkpoint")) {
+            throw new java.io.IOException("injected: the worker died here");
+          }
+          standard.write(fs, path, lines, overwrite);
+        });
+    BatchCommitter first = new BatchCommitter(dying, new OffsetDomain("c"), 0, 5, 2, false,
+        FaultPoint.parse(""));
+    for (int b = 0; b < 3; b++) { // version 2 is due a checkpoint (every 2 versions)
+      assertInstanceOf(BatchCommitter.Committed.class,
+          first.commit(batch(b), SCHEMA, List.of("region")));
+    }
+    Path log = dir.resolve("t/_delta_log");
+    assertTrue(java.nio.file.Files.exists(log.resolve("00000000000000000002.checkpoint.parquet")),
+        "the checkpoint file was written");
+    assertTrue(!java.nio.file.Files.exists(log.resolve("_last_checkpoint")));
+    java.nio.file.Files.write(log.resolve(".00000000000000000003.checkpoint.parquet.1234.tmp"),
+        new byte[] {'P', 'A', 'R'});
+
+    BatchCommitter next = new BatchCommitter(table(), new OffsetDomain("c"), 0, 5, 2, false,
+        FaultPoint.parse(""));
+    for (int b = 3; b < 5; b++) {
+      assertInstanceOf(BatchCommitter.Committed.class,
+          next.commit(batch(b), SCHEMA, List.of("region")));
+    }
+    TableReader reader = new TableReader(table().location());
+    assertEquals(4, reader.snapshot().getVersion());
+    assertEquals(java.util.stream.LongStream.range(0, 50).boxed().toList(),
+        reader.rows().stream().map(r -> r.get("n")).sorted().toList());
+    assertEquals(49, OffsetDomain.decode(reader.domain(new OffsetDomain("c")
+        .name(new TopicPartition("t", 0))).orElseThrow()).offset());
+    assertTrue(java.nio.file.Files.exists(log.resolve("_last_checkpoint")),
+        "a later checkpoint is pointed at again");
+  }
+
+  /** Batch {@code b}: offsets and values 10b .. 10b+9 of partition 0. */
+  static RecordBuffer batch(int b) {
+    RecordBuffer buffer = new RecordBuffer();
+    for (int i = 0; i < 10; i++) {
+      long offset = b * 10L + i;
+      buffer.add(new TopicPartition("t", 0), offset, List.of("eu"), SCHEMA,
+          new Object[] {"k" + offset, offset, "eu"}, 0);
+    }
+    return buffer;
+  }
+
   long countParquet() {
     try (var files = java.nio.file.Files.walk(dir.resolve("t"))) {
       return files.filter(f -> f.toString().endsWith(".parquet") && !f.toString().contains("_delta_log"))
