@@ -128,6 +128,14 @@ public final class RecordReader {
     } catch (IOException | RuntimeException e) {
       throw new ContractViolation(Reason.CORRUPT, "the payload (" + payload.length
           + " bytes) does not decode with its writer schema id " + admit.schemaId() + ": " + e, e);
+    } catch (StackOverflowError e) {
+      // Avro reads and skips nested values by recursion, and a recursive writer schema lets the
+      // data nest as deep as its bytes allow (two bytes a level will do). The error unwinds only
+      // through this record's decoding state, which the next record resets, so refusing the
+      // record is safe; left alone, the Error would stop the task. No cause: a thousand frames.
+      throw new ContractViolation(Reason.CORRUPT, "the payload (" + payload.length
+          + " bytes) nests deeper than the decoder's stack allows (writer schema id "
+          + admit.schemaId() + ")");
     }
     try {
       if (!decoder.isEnd()) {
