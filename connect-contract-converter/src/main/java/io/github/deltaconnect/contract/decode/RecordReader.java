@@ -70,6 +70,7 @@ public final class RecordReader {
   private final Map<Schema, AvroToConnect> compiled = new IdentityHashMap<>();
   private final Map<String, Set<Integer>> idsBySubject = new HashMap<>();
   private final Map<Contract, ConditionRules> rules = new IdentityHashMap<>();
+  private final BoundedDecoder bounded = new BoundedDecoder();
   private BinaryDecoder decoder;
 
   /** Per topic: the decision for the schema id seen last (the common case), and all others. */
@@ -119,12 +120,12 @@ public final class RecordReader {
   }
 
   private Object decode(Decision.Admit admit, byte[] payload) {
-    decoder = DecoderFactory.get().binaryDecoder(payload, WireFormat.HEADER_BYTES,
-        payload.length - WireFormat.HEADER_BYTES, decoder);
+    int length = payload.length - WireFormat.HEADER_BYTES;
+    decoder = DecoderFactory.get().binaryDecoder(payload, WireFormat.HEADER_BYTES, length, decoder);
     Object datum;
     try {
       // No datum reuse: converted values may share buffers with it.
-      datum = admit.reader().read(null, decoder);
+      datum = admit.reader().read(null, bounded.reset(decoder, length));
     } catch (IOException | RuntimeException e) {
       throw new ContractViolation(Reason.CORRUPT, "the payload (" + payload.length
           + " bytes) does not decode with its writer schema id " + admit.schemaId() + ": " + e, e);

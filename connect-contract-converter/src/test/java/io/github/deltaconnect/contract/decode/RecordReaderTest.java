@@ -277,6 +277,49 @@ class RecordReaderTest {
     assertEquals(7L, ((Struct) reader.read("graph", shallow).value()).getInt64("id"));
   }
 
+  /** The wire format of {@code {id: "a", <array>}}, the array holding {@code items} items. */
+  static byte[] emptyItems(int schemaId, long items) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(new byte[] {0, 0, 0, 0, (byte) schemaId, 2, 'a'});
+    try {
+      org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(out, null).writeLong(items);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    out.write(0);
+    return out.toByteArray();
+  }
+
+  @Test
+  void anArrayClaimingMoreEmptyRecordsThanAllowedIsRefusedBeforeAnyIsBuilt() {
+    int id = registry.register("marked-value", "{\"type\":\"record\",\"name\":\"Marked\","
+        + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"markers\","
+        + "\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"Marker\","
+        + "\"fields\":[]}}}]}");
+    RecordReader reader = reader(Map.of());
+
+    assertRefused(Reason.CORRUPT, "claim more items than the 6 bytes of Avro data can hold",
+        reader, "marked", emptyItems(id, 1_000_000));
+    Struct allowed = (Struct) reader.read("marked", emptyItems(id, BoundedDecoder.EMPTY_ITEMS))
+        .value();
+    assertEquals(BoundedDecoder.EMPTY_ITEMS, allowed.getArray("markers").size());
+  }
+
+  @Test
+  void aDroppedFieldClaimingMillionsOfNullsIsRefusedInsteadOfSkippedOneByOne() {
+    int writer = registry.register("pinged-value", "{\"type\":\"record\",\"name\":\"Pinged\","
+        + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"pings\","
+        + "\"type\":{\"type\":\"array\",\"items\":\"null\"}}]}");
+    registry.register("pinged-value", "{\"type\":\"record\",\"name\":\"Pinged\",\"fields\":["
+        + "{\"name\":\"id\",\"type\":\"string\"}]}");
+    RecordReader reader = reader(Map.of());
+
+    assertRefused(Reason.CORRUPT, "claim more items than the", reader, "pinged",
+        emptyItems(writer, 50_000_000));
+    assertEquals("a", ((Struct) reader.read("pinged", emptyItems(writer, 3)).value())
+        .getString("id"));
+  }
+
   static GenericRecord refund() {
     GenericRecord r = new GenericData.Record(new Schema.Parser().parse(OTHER));
     r.put("id", "r1");
