@@ -14,6 +14,7 @@ import io.github.deltaconnect.contract.registry.TlsContexts;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.data.Schema;
@@ -29,16 +30,30 @@ import javax.net.ssl.SSLContext;
  * {@code errors.tolerance=all}. A thin shell over {@link RecordReader} and {@link RecordWriter}.
  */
 public class ContractConverter implements Converter, Versioned, AutoCloseable {
+  private final Function<RegistrySettings, SchemaRegistry> clients;
   private SchemaRegistry registry;
   private RecordReader reader;
   private RecordWriter writer;
   private ConverterMetrics metrics;
 
+  /** The converter Connect instantiates: it asks the registry over HTTP. */
+  public ContractConverter() {
+    this(HttpSchemaRegistry::new);
+  }
+
+  /**
+   * A converter whose registry client {@code clients} makes from the configured settings, cached
+   * as the HTTP one is: for embedding and for tests with a registry in memory.
+   */
+  public ContractConverter(Function<RegistrySettings, SchemaRegistry> clients) {
+    this.clients = clients;
+  }
+
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
     ContractConverterConfig config = new ContractConverterConfig(configs);
     Optional<CachingSchemaRegistry> cached = config.registryUrls().isEmpty() ? Optional.empty()
-        : Optional.of(new CachingSchemaRegistry(new HttpSchemaRegistry(settings(config)),
+        : Optional.of(new CachingSchemaRegistry(clients.apply(settings(config)),
             config.cacheSize(), config.cacheTtl(), config.negativeCacheTtl()));
     Optional<SchemaRegistry> reg = cached.map(r -> r);
     this.registry = reg.orElse(null);

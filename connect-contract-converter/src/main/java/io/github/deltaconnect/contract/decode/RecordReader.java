@@ -70,6 +70,7 @@ public final class RecordReader {
   private final Map<Schema, AvroToConnect> compiled = new IdentityHashMap<>();
   private final Map<String, Set<Integer>> idsBySubject = new HashMap<>();
   private final Map<Contract, ConditionRules> rules = new IdentityHashMap<>();
+  private final BoundedDecoder bounded = new BoundedDecoder();
   private BinaryDecoder decoder;
 
   /** Per topic: the decision for the schema id seen last (the common case), and all others. */
@@ -119,15 +120,23 @@ public final class RecordReader {
   }
 
   private Object decode(Decision.Admit admit, byte[] payload) {
-    decoder = DecoderFactory.get().binaryDecoder(payload, WireFormat.HEADER_BYTES,
-        payload.length - WireFormat.HEADER_BYTES, decoder);
+    int length = payload.length - WireFormat.HEADER_BYTES;
+    decoder = DecoderFactory.get().binaryDecoder(payload, WireFormat.HEADER_BYTES, length, decoder);
     Object datum;
     try {
       // No datum reuse: converted values may share buffers with it.
-      datum = admit.reader().read(null, decoder);
+      datum = admit.reader().read(null, bounded.reset(decoder, length));
     } catch (IOException | RuntimeException e) {
       throw new ContractViolation(Reason.CORRUPT, "the payload (" + payload.length
           + " bytes) does not decode with its writer schema id " + admit.schemaId() + ": " + e, e);
+    } catch (StackOverflowError e) {
+      // Avro reads and skips nested values by recursion, and a recursive writer schema lets the
+      // data nest as deep as its bytes allow (two bytes a level will do). The error unwinds only
+      // through this record's decoding state, which the next record resets, so refusing the
+      // record is safe; left alone, the Error would stop the task. No cause: a thousand frames.
+      throw new ContractViolation(Reason.CORRUPT, "the payload (" + payload.length
+          + " bytes) nests deeper than the decoder's stack allows (writer schema id "
+          + admit.schemaId() + ")");
     }
     try {
       if (!decoder.isEnd()) {

@@ -253,6 +253,73 @@ class RecordReaderTest {
     assertRefused(Reason.RULE_FAILED, "qtyPositive", reader, wire(1, V1, order(V1, "a", 0, null)));
   }
 
+  @Test
+  void aRecordNestedDeeperThanTheStackAllowsIsRefusedAsCorruptAndTheNextOneStillReads() {
+    int writer = registry.register("graph-value", "{\"type\":\"record\",\"name\":\"Node\","
+        + "\"fields\":[{\"name\":\"id\",\"type\":\"long\"},"
+        + "{\"name\":\"children\",\"type\":{\"type\":\"array\",\"items\":\"Node\"}}]}");
+    registry.register("graph-value", "{\"type\":\"record\",\"name\":\"Node\",\"fields\":["
+        + "{\"name\":\"id\",\"type\":\"long\"}]}");
+    RecordReader reader = reader(Map.of());
+    java.io.ByteArrayOutputStream deep = new java.io.ByteArrayOutputStream();
+    deep.writeBytes(new byte[] {0, 0, 0, 0, (byte) writer});
+    for (int i = 0; i < 200_000; i++) {
+      deep.writeBytes(new byte[] {14, 2}); // id 7, one child: a node with id 7, one child, ...
+    }
+    deep.writeBytes(new byte[] {14, 0}); // ... until one without children
+    for (int i = 0; i < 200_000; i++) {
+      deep.write(0); // the end of each children array
+    }
+
+    assertRefused(Reason.CORRUPT, "nests deeper than the decoder's stack allows", reader, "graph",
+        deep.toByteArray());
+    byte[] shallow = {0, 0, 0, 0, (byte) writer, 14, 2, 16, 0, 0};
+    assertEquals(7L, ((Struct) reader.read("graph", shallow).value()).getInt64("id"));
+  }
+
+  /** The wire format of {@code {id: "a", <array>}}, the array holding {@code items} items. */
+  static byte[] emptyItems(int schemaId, long items) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(new byte[] {0, 0, 0, 0, (byte) schemaId, 2, 'a'});
+    try {
+      org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(out, null).writeLong(items);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    out.write(0);
+    return out.toByteArray();
+  }
+
+  @Test
+  void anArrayClaimingMoreEmptyRecordsThanAllowedIsRefusedBeforeAnyIsBuilt() {
+    int id = registry.register("marked-value", "{\"type\":\"record\",\"name\":\"Marked\","
+        + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"markers\","
+        + "\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"Marker\","
+        + "\"fields\":[]}}}]}");
+    RecordReader reader = reader(Map.of());
+
+    assertRefused(Reason.CORRUPT, "claim more items than the 6 bytes of Avro data can hold",
+        reader, "marked", emptyItems(id, 1_000_000));
+    Struct allowed = (Struct) reader.read("marked", emptyItems(id, BoundedDecoder.EMPTY_ITEMS))
+        .value();
+    assertEquals(BoundedDecoder.EMPTY_ITEMS, allowed.getArray("markers").size());
+  }
+
+  @Test
+  void aDroppedFieldClaimingMillionsOfNullsIsRefusedInsteadOfSkippedOneByOne() {
+    int writer = registry.register("pinged-value", "{\"type\":\"record\",\"name\":\"Pinged\","
+        + "\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"pings\","
+        + "\"type\":{\"type\":\"array\",\"items\":\"null\"}}]}");
+    registry.register("pinged-value", "{\"type\":\"record\",\"name\":\"Pinged\",\"fields\":["
+        + "{\"name\":\"id\",\"type\":\"string\"}]}");
+    RecordReader reader = reader(Map.of());
+
+    assertRefused(Reason.CORRUPT, "claim more items than the", reader, "pinged",
+        emptyItems(writer, 50_000_000));
+    assertEquals("a", ((Struct) reader.read("pinged", emptyItems(writer, 3)).value())
+        .getString("id"));
+  }
+
   static GenericRecord refund() {
     GenericRecord r = new GenericData.Record(new Schema.Parser().parse(OTHER));
     r.put("id", "r1");
@@ -260,7 +327,12 @@ class RecordReaderTest {
   }
 
   static void assertRefused(Reason reason, String text, RecordReader reader, byte[] payload) {
-    ContractViolation v = assertThrows(ContractViolation.class, () -> reader.read(TOPIC, payload));
+    assertRefused(reason, text, reader, TOPIC, payload);
+  }
+
+  static void assertRefused(Reason reason, String text, RecordReader reader, String topic,
+      byte[] payload) {
+    ContractViolation v = assertThrows(ContractViolation.class, () -> reader.read(topic, payload));
     assertEquals(reason, v.reason(), v.getMessage());
     assertTrue(v.getMessage().contains(text), v.getMessage());
   }
