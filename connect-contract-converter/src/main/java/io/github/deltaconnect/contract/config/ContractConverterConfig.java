@@ -2,6 +2,7 @@ package io.github.deltaconnect.contract.config;
 
 import io.github.deltaconnect.contract.contract.CompatibilityMode;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,10 +85,11 @@ public final class ContractConverterConfig extends AbstractConfig {
   private static ConfigDef newConfigDef() {
     int order = 0;
     ConfigDef def = new ConfigDef();
-    def.define(REGISTRY_URL, Type.LIST, "", Importance.HIGH,
+    def.define(REGISTRY_URL, Type.LIST, "", new RegistryUrls(), Importance.HIGH,
         "Schema Registry base URLs (Confluent REST API), comma-separated; tried in order, failing"
             + " over on connection errors and 5xx answers. Required unless the contract is local"
-            + " (" + CONTRACT_SCHEMA + " or " + CONTRACT_FILE + ").",
+            + " (" + CONTRACT_SCHEMA + " or " + CONTRACT_FILE + "). No credentials in the URLs:"
+            + " use " + BASIC_AUTH_USER_INFO + ".",
         GROUP_REGISTRY, ++order, Width.LONG, "Registry URLs");
     def.define(BASIC_AUTH_USER_INFO, Type.PASSWORD, null, Importance.MEDIUM,
         "HTTP basic authentication for the registry as user:password. Never logged.",
@@ -324,5 +326,45 @@ public final class ContractConverterConfig extends AbstractConfig {
 
   public Optional<String> contractSchema() {
     return Optional.ofNullable(getString(CONTRACT_SCHEMA));
+  }
+
+  /**
+   * Each URL parses and carries no user info. Checked before the values are logged (at INFO, where
+   * only PASSWORD values are masked) and before URLs reach error messages; the messages show a
+   * URL with its user info replaced by ***.
+   */
+  private static final class RegistryUrls implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (!(value instanceof List<?> urls)) {
+        return; // ConfigDef has already refused anything that is not a list
+      }
+      for (Object item : urls) {
+        String url = String.valueOf(item).trim();
+        String shown = withoutUserInfo(url);
+        if (!shown.equals(url)) {
+          throw new ConfigException(name, shown, "must not carry credentials (user:password@);"
+              + " set " + BASIC_AUTH_USER_INFO + " instead");
+        }
+        try {
+          new URI(url);
+        } catch (URISyntaxException e) {
+          throw new ConfigException(name, url, "is not a URL: " + e.getReason());
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "URLs without user info";
+    }
+  }
+
+  /** {@code url} with everything between {@code ://} and the last {@code @} replaced by ***. */
+  static String withoutUserInfo(String url) {
+    int scheme = url.indexOf("://");
+    int start = scheme < 0 ? 0 : scheme + 3;
+    int at = url.lastIndexOf('@');
+    return at < start ? url : url.substring(0, start) + "***" + url.substring(at);
   }
 }

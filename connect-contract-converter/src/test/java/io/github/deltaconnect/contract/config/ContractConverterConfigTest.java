@@ -86,4 +86,31 @@ class ContractConverterConfigTest {
     assertFalse(c.toString().contains("s3cret"));
     assertFalse(c.values().toString().contains("tr0st"));
   }
+
+  @Test
+  void aRegistryUrlWithCredentialsIsRefusedWithoutEchoingThem() {
+    // Refused while parsing, so AbstractConfig never logs the values; a password may hold
+    // characters a URI does not allow, or a slash, and is still kept out of the message.
+    for (String url : List.of("http://svc:s3cret@sr:8081", "https://svc:s3cr^t@sr:8081/apis",
+        "http://a:8081,http://svc:s3cr/t@sr:8081")) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> new ContractConverterConfig(props(ContractConverterConfig.REGISTRY_URL, url)), url);
+      assertTrue(e.getMessage().contains("user:password@") && e.getMessage().contains("***@sr"),
+          e.getMessage());
+      assertFalse(e.getMessage().contains("s3cr"), e.getMessage());
+      ConfigValue result = ContractConverterConfig.CONFIG_DEF.validate(
+          props(ContractConverterConfig.REGISTRY_URL, url)).stream()
+          .filter(v -> v.name().equals(ContractConverterConfig.REGISTRY_URL)).findFirst().orElseThrow();
+      assertEquals(1, result.errorMessages().size(), url);
+      assertFalse(result.errorMessages().get(0).contains("s3cr"), result.errorMessages().get(0));
+    }
+  }
+
+  @Test
+  void aRegistryUrlThatDoesNotParseFailsValidationNamingTheProperty() {
+    ConfigException e = assertThrows(ConfigException.class, () -> new ContractConverterConfig(
+        props(ContractConverterConfig.REGISTRY_URL, "http://sr:8081/a b")));
+    assertTrue(e.getMessage().contains(ContractConverterConfig.REGISTRY_URL)
+        && e.getMessage().contains("is not a URL"), e.getMessage());
+  }
 }

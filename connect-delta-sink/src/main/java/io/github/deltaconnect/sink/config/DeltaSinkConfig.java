@@ -80,7 +80,8 @@ public final class DeltaSinkConfig extends AbstractConfig {
     def.define(TABLE_LOCATION, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new TableLocation(),
         Importance.HIGH,
         "Location of the Delta table: a local path, a file: URI, or an s3a:// (or s3://, also read"
-            + " through Hadoop S3A) URI. One table per connector.",
+            + " through Hadoop S3A) URI. One table per connector. No credentials in it"
+            + " (s3a://key:secret@bucket is refused): use the hadoop.fs.s3a.* settings.",
         GROUP_TABLE, ++order, Width.LONG, "Table location");
     def.define(TABLE_AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
         "Create the table from the first record's schema when it does not exist. When false, a missing"
@@ -308,7 +309,11 @@ public final class DeltaSinkConfig extends AbstractConfig {
     }
   }
 
-  /** A local path or a URI whose scheme the bundle can write, checked at validate() time. */
+  /**
+   * A local path or a URI whose scheme the bundle can write, checked at validate() time. An S3
+   * location must not carry credentials (s3a://key:secret@bucket): the location is logged with the
+   * config and named in errors and task traces, so messages show it with the user info as ***.
+   */
   private static final class TableLocation implements ConfigDef.Validator {
     private static final List<String> SCHEMES = List.of("file", "s3a", "s3");
 
@@ -323,14 +328,34 @@ public final class DeltaSinkConfig extends AbstractConfig {
       boolean hasScheme = colon > 1 && (slash < 0 || colon < slash);
       if (hasScheme) {
         String scheme = location.substring(0, colon).toLowerCase(Locale.ROOT);
+        String shown = withoutUserInfo(location);
+        if (!scheme.equals("file") && !shown.equals(location)) {
+          throw new ConfigException(name, shown, "must not carry credentials: give them as"
+              + " hadoop." + SECRET_HADOOP_KEYS.get(0) + " and hadoop." + SECRET_HADOOP_KEYS.get(1)
+              + " (or through a config provider)");
+        }
         if (!SCHEMES.contains(scheme)) {
-          throw new ConfigException(name, value, "scheme '" + scheme + "' is not supported: use a"
+          throw new ConfigException(name, shown, "scheme '" + scheme + "' is not supported: use a"
               + " local path, file:, s3a:// or s3://");
         }
         if (!scheme.equals("file") && !location.startsWith(scheme + "://")) {
-          throw new ConfigException(name, value, "must look like " + scheme + "://bucket/path");
+          throw new ConfigException(name, shown, "must look like " + scheme + "://bucket/path");
         }
       }
+    }
+
+    /** The location with the user info of its authority (up to the first /) replaced by ***. */
+    static String withoutUserInfo(String location) {
+      int start = location.indexOf("://");
+      if (start < 0) {
+        return location;
+      }
+      start += 3;
+      int end = location.indexOf('/', start);
+      String authority = end < 0 ? location.substring(start) : location.substring(start, end);
+      int at = authority.lastIndexOf('@');
+      return at < 0 ? location
+          : location.substring(0, start) + "***" + location.substring(start + at);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.github.deltaconnect.sink.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.deltaconnect.sink.DeltaSinkConnector;
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +74,26 @@ class DeltaSinkConfigTest {
     assertTrue(errors(p).get(DeltaSinkConfig.TABLE_LOCATION).get(0).contains("'gs'"));
     p.put(DeltaSinkConfig.TABLE_LOCATION, "s3a:bucket");
     assertTrue(errors(p).get(DeltaSinkConfig.TABLE_LOCATION).get(0).contains("s3a://bucket/path"));
+  }
+
+  @Test
+  void anS3LocationWithCredentialsIsRefusedWithoutEchoingThem() {
+    for (String location : List.of("s3a://AKIAEXAMPLE:s3cr3t@bucket/t", "s3://AKIAEXAMPLE:s3cr3t@bucket",
+        "gs://AKIAEXAMPLE:s3cr3t@bucket/t")) {
+      Map<String, String> p = valid();
+      p.put(DeltaSinkConfig.TABLE_LOCATION, location);
+      List<String> errors = errors(p).getOrDefault(DeltaSinkConfig.TABLE_LOCATION, List.of());
+      assertEquals(1, errors.size(), location + " must be refused");
+      assertTrue(errors.get(0).contains("://***@bucket") && errors.get(0).contains("credentials"),
+          errors.get(0));
+      assertTrue(!errors.get(0).contains("s3cr3t") && !errors.get(0).contains("AKIA"), errors.get(0));
+      // Refused while parsing, so the config's values (location included) are never logged.
+      ConfigException e = assertThrows(ConfigException.class, () -> new DeltaSinkConfig(p));
+      assertTrue(!e.getMessage().contains("s3cr3t"), e.getMessage());
+    }
+    Map<String, String> p = valid();
+    p.put(DeltaSinkConfig.TABLE_LOCATION, "/data/user@corp/table"); // a local directory name
+    assertEquals(Map.of(), errors(p));
   }
 
   @Test
