@@ -102,6 +102,7 @@ public final class FaultProxy implements AutoCloseable {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final List<Armed> rules = new ArrayList<>();
   private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+  private final List<Exchange> fired = new CopyOnWriteArrayList<>();
 
   /** A proxy for {@code target}, the server's {@code http://host:port}. */
   public FaultProxy(URI target) throws IOException {
@@ -130,9 +131,12 @@ public final class FaultProxy implements AutoCloseable {
     return List.copyOf(exchanges);
   }
 
-  /** The requests a fault was applied to. */
+  /**
+   * The requests a fault was applied to, recorded when the rule picks them (upstream status 0):
+   * a delayed request still sleeping when the test asks has fired all the same.
+   */
   public List<Exchange> faults() {
-    return exchanges.stream().filter(e -> e.fault() != null).toList();
+    return List.copyOf(fired);
   }
 
   private synchronized Fault decide(String method, String target) {
@@ -186,6 +190,9 @@ public final class FaultProxy implements AutoCloseable {
     // Decoded, as the SDK encodes '=' of partition directories and '/' in list prefixes.
     String target = URLDecoder.decode(line[1].replace("+", "%2B"), StandardCharsets.UTF_8);
     Fault fault = decide(method, target);
+    if (fault != null) {
+      fired.add(new Exchange(method, target, fault, 0));
+    }
     Fault.Kind kind = fault == null ? null : fault.kind();
     boolean expect = "100-continue".equalsIgnoreCase(header(head, "Expect"));
     OutputStream out = client.getOutputStream();
