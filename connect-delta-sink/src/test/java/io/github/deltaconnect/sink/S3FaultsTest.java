@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.s3a.impl.AWSClientConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,14 +122,77 @@ class S3FaultsTest {
     }
   }
 
+  /**
+   * Files above S3A's 5 MiB part size go up as multipart uploads: a part that fails on every try,
+   * a part whose answer is lost, and a lost answer to the call that completes the upload (the
+   * object exists, S3A does not know and retries).
+   */
+  static Stream<Arguments> multipartFaults() {
+    return Stream.of(
+        Arguments.of("500 on every try of part 2 of a multipart upload",
+            Rule.on("PUT", PART_2, Fault.status(500, "InternalError")).first(9)),
+        Arguments.of("lost response after part 2 of a multipart upload",
+            Rule.on("PUT", PART_2, Fault.lostResponse()).nth(1)),
+        Arguments.of("connection reset on part 1 of a multipart upload",
+            Rule.on("PUT", ".*\\.parquet\\?partNumber=1&.*", Fault.resetBeforeForwarding()).nth(1)),
+        Arguments.of("lost response after completing a multipart upload",
+            Rule.on("POST", ".*\\.parquet\\?uploadId=.*", Fault.lostResponse()).nth(1)));
+  }
+
+  static final String PART_2 = ".*\\.parquet\\?partNumber=2&.*";
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("multipartFaults")
+  void aMultipartUploadThatFailsMidwayLosesAndRepeatsNothing(String name, Rule rule)
+      throws Exception {
+    Map<String, String> multipart = Map.of(
+        "hadoop.fs.s3a.multipart.size", "5M", // S3's minimum part size, and S3A's
+        "hadoop.fs.s3a.multipart.threshold", "5M",
+        DeltaSinkConfig.FLUSH_SIZE, String.valueOf(BLOBS));
+    List<String> fired = run(name, List.of(rule), blobEvents(), multipart);
+    assertTrue(fired.stream().anyMatch(t -> t.contains("?uploads")),
+        "the data file went up as a multipart upload: " + fired);
+    String prefix = name.replaceAll("[^a-z0-9]+", "-") + "/";
+    try (org.apache.hadoop.fs.s3a.S3AFileSystem fs = (org.apache.hadoop.fs.s3a.S3AFileSystem)
+        org.apache.hadoop.fs.FileSystem.newInstance(URI.create("s3a://lake/"), s3.hadoopConf())) {
+      assertEquals(List.of(), fs.listMultipartUploads(prefix).stream()
+          .map(u -> u.key() + " " + u.uploadId()).toList(), "no upload left open (S3 bills them)");
+    }
+  }
+
+  /** Events with 300 KB of random bytes (as base64) each: one batch is a file of about 9.6 MB. */
+  static final int BLOBS = 24;
+
+  static List<SinkRecord> blobEvents() {
+    Schema schema = SchemaBuilder.struct().name("Blob").field("event_id", Schema.STRING_SCHEMA)
+        .field("region", Schema.OPTIONAL_STRING_SCHEMA).field("payload", Schema.STRING_SCHEMA)
+        .build();
+    java.util.Random random = new java.util.Random(42);
+    List<SinkRecord> out = new ArrayList<>();
+    for (int o = 0; o < BLOBS * 2; o++) {
+      byte[] bytes = new byte[300_000];
+      random.nextBytes(bytes); // incompressible, so Parquet's file stays above the part size
+      Struct v = new Struct(schema).put("event_id", "e-0-" + o).put("region", "eu")
+          .put("payload", java.util.Base64.getEncoder().encodeToString(bytes));
+      out.add(new SinkRecord(TableSinkTest.TOPIC, 0, null, null, schema, v, o));
+    }
+    return out;
+  }
+
   void run(String name, List<Rule> rules) throws Exception {
+    run(name, rules, TableSinkTest.events(0, 0, RECORDS), Map.of());
+  }
+
+  /** Runs tasks until one gets through, checks the table; the targets of every request sent. */
+  List<String> run(String name, List<Rule> rules, List<SinkRecord> records,
+      Map<String, String> settings) throws Exception {
     String table = "s3a://lake/" + name.replaceAll("[^a-z0-9]+", "-");
     List<String> failures = new ArrayList<>();
     SinkMetrics metrics = new SinkMetrics();
     try (FaultProxy proxy = new FaultProxy(URI.create(s3.s3aSettings().get("fs.s3a.endpoint")))) {
       rules.forEach(proxy::add);
       for (int life = 0; life < 6; life++) { // a failed task is restarted, as an operator would
-        if (runTask(table, proxy, metrics, failures)) {
+        if (runTask(table, proxy, metrics, failures, records, settings)) {
           break;
         }
       }
@@ -141,16 +207,18 @@ class S3FaultsTest {
       if (rules.size() == 1) {
         assertTrue(!proxy.faults().isEmpty(), "the fault fired: " + proxy.exchanges());
       }
-      assertEquals(TableSinkTest.expectedIds(TableSinkTest.events(0, 0, RECORDS)), ids,
+      assertEquals(TableSinkTest.expectedIds(records), ids,
           "every record once; task failures: " + failures);
       assertEquals(List.of(), reader.missingFiles(), "no referenced file missing");
       assertTrue(orphans.size() <= metrics.getFilesKeptUnknownOutcome() + failures.size() * 3L,
           "orphans only from failed attempts: " + orphans);
+      return proxy.exchanges().stream().map(e -> e.method() + " " + e.target()).toList();
     }
   }
 
   /** One task's life; false if it failed (Connect would mark it FAILED). */
-  boolean runTask(String table, FaultProxy proxy, SinkMetrics metrics, List<String> failures) {
+  boolean runTask(String table, FaultProxy proxy, SinkMetrics metrics, List<String> failures,
+      List<SinkRecord> all, Map<String, String> settings) {
     Map<String, String> p = new HashMap<>();
     p.put(DeltaSinkConfig.TABLE_LOCATION, table);
     p.put(DeltaSinkConfig.PARTITION_FIELDS, "region");
@@ -162,6 +230,7 @@ class S3FaultsTest {
     p.put("hadoop.fs.s3a.connection.request.timeout", "10s");
     p.put("hadoop.fs.s3a.retry.interval", "10ms");
     p.put("hadoop.fs.s3a.retry.throttle.interval", "10ms");
+    p.putAll(settings);
     DeltaSinkConfig config = new DeltaSinkConfig(p);
     FakeContext ctx = new FakeContext(false);
     TableSink sink = new TableSink(config, ctx, DeltaTable.open(config), "conn", 0, metrics,
@@ -169,7 +238,7 @@ class S3FaultsTest {
     try {
       sink.open(List.of(P0));
       long from = ctx.offsets.getOrDefault(P0, 0L); // Connect seeks where the table says
-      List<SinkRecord> records = TableSinkTest.events(0, from, RECORDS);
+      List<SinkRecord> records = all.subList((int) from, all.size());
       for (int i = 0; i < records.size(); i += 7) { // Connect hands over records in polls
         sink.put(records.subList(i, Math.min(i + 7, records.size())));
       }
