@@ -213,8 +213,8 @@ public final class BenchmarkRunner {
       Map<String, String> deltaOverrides, boolean full)
       throws Exception {
     String topic = "bench-avro";
-    try (io.github.deltaconnect.contract.testing.ApicurioRegistry registry =
-        new io.github.deltaconnect.contract.testing.ApicurioRegistry()) {
+    try (io.github.deltaconnect.registry.testing.ApicurioRegistry registry =
+        new io.github.deltaconnect.registry.testing.ApicurioRegistry()) {
       registry.start();
       int id = registry.register(topic + "-value", BenchEvents.AVRO_SCHEMA);
       org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(BenchEvents.AVRO_SCHEMA);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.deltaconnect.contract.testing.ApicurioRegistry;
+import io.github.deltaconnect.registry.testing.ApicurioRegistry;
 import io.github.deltaconnect.sink.testing.TableReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -33,19 +33,19 @@ import org.apache.kafka.connect.errors.DataException;
  *   <tr><td>bytes</td><td>BYTES</td><td>{@code byte[]}</td></tr>
  *   <tr><td>string</td><td>STRING</td><td>{@code String}</td></tr>
  *   <tr><td>decimal (bytes or fixed)</td><td>Connect {@code Decimal} of the scale, parameter
- *       {@value #DECIMAL_PRECISION} = precision</td><td>{@code BigDecimal}</td></tr>
+ *       {@value LogicalNames#DECIMAL_PRECISION} = precision</td><td>{@code BigDecimal}</td></tr>
  *   <tr><td>date</td><td>Connect {@code Date}</td><td>{@code java.util.Date}, UTC midnight</td>
  *       </tr>
  *   <tr><td>time-millis</td><td>Connect {@code Time}</td><td>{@code java.util.Date}, millis of
  *       day</td></tr>
- *   <tr><td>time-micros</td><td>INT64 named {@value #TIME_MICROS}</td><td>{@code Long} micros of
+ *   <tr><td>time-micros</td><td>INT64 named {@value LogicalNames#TIME_MICROS}</td><td>{@code Long} micros of
  *       day</td></tr>
  *   <tr><td>timestamp-millis</td><td>Connect {@code Timestamp}</td><td>{@code java.util.Date}</td>
  *       </tr>
- *   <tr><td>timestamp-micros</td><td>INT64 named {@value #TIMESTAMP_MICROS}</td><td>{@code Long}
+ *   <tr><td>timestamp-micros</td><td>INT64 named {@value LogicalNames#TIMESTAMP_MICROS}</td><td>{@code Long}
  *       micros since the epoch</td></tr>
  *   <tr><td>local-timestamp-millis, local-timestamp-micros</td><td>INT64 named
- *       {@value #LOCAL_TIMESTAMP_MILLIS}, {@value #LOCAL_TIMESTAMP_MICROS}</td>
+ *       {@value LogicalNames#LOCAL_TIMESTAMP_MILLIS}, {@value LogicalNames#LOCAL_TIMESTAMP_MICROS}</td>
  *       <td>{@code Long}</td></tr>
  *   <tr><td>uuid (on string)</td><td>STRING, parameter {@value #LOGICAL_TYPE} = {@code uuid}</td>
  *       <td>{@code String}</td></tr>
@@ -76,18 +76,8 @@ public final class AvroData {
   public static final String UNION_NAME = "io.github.deltaconnect.avro.Union";
   /** Connect parameter holding the size of the Avro fixed a BYTES came from. */
   public static final String FIXED_SIZE = "io.github.deltaconnect.avro.fixed.size";
-  /** Connect parameter holding an Avro decimal's precision (as Confluent's converter names it). */
-  public static final String DECIMAL_PRECISION = "connect.decimal.precision";
   /** Connect parameter holding an Avro logical type Connect has no type for (e.g. uuid). */
   public static final String LOGICAL_TYPE = "io.github.deltaconnect.avro.logical";
-  /** INT64 micros of the day (Avro time-micros); Connect's Time only holds millis. */
-  public static final String TIME_MICROS = "io.github.deltaconnect.TimeMicros";
-  /** INT64 micros since the epoch (Avro timestamp-micros); the Delta sink maps it to TIMESTAMP. */
-  public static final String TIMESTAMP_MICROS = "io.github.deltaconnect.TimestampMicros";
-  /** INT64 millis of a local date-time, no time zone (Avro local-timestamp-millis). */
-  public static final String LOCAL_TIMESTAMP_MILLIS = "io.github.deltaconnect.LocalTimestampMillis";
-  /** INT64 micros of a local date-time, no time zone (Avro local-timestamp-micros). */
-  public static final String LOCAL_TIMESTAMP_MICROS = "io.github.deltaconnect.LocalTimestampMicros";
 
   private AvroData() {}
 

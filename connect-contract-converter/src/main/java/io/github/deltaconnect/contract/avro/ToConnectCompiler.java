@@ -1,5 +1,6 @@
 package io.github.deltaconnect.contract.avro;
 
+import io.github.deltaconnect.common.LogicalNames;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -93,7 +94,7 @@ final class ToConnectCompiler {
       boolean optional) {
     if (logical instanceof LogicalTypes.Decimal decimal) {
       return new Compiled(build(Decimal.builder(decimal.getScale())
-          .parameter(AvroData.DECIMAL_PRECISION, Integer.toString(decimal.getPrecision())),
+          .parameter(LogicalNames.DECIMAL_PRECISION, Integer.toString(decimal.getPrecision())),
           optional), new DecimalReader(decimal.getScale()));
     }
     return switch (logical.getName()) {
@@ -101,10 +102,10 @@ final class ToConnectCompiler {
       case "time-millis" -> new Compiled(build(Time.builder(), optional), TIME_MILLIS);
       case "timestamp-millis" -> new Compiled(build(Timestamp.builder(), optional),
           TIMESTAMP_MILLIS);
-      case "time-micros" -> named(AvroData.TIME_MICROS, optional);
-      case "timestamp-micros" -> named(AvroData.TIMESTAMP_MICROS, optional);
-      case "local-timestamp-millis" -> named(AvroData.LOCAL_TIMESTAMP_MILLIS, optional);
-      case "local-timestamp-micros" -> named(AvroData.LOCAL_TIMESTAMP_MICROS, optional);
+      case "time-micros" -> named(LogicalNames.TIME_MICROS, optional);
+      case "timestamp-micros" -> named(LogicalNames.TIMESTAMP_MICROS, optional);
+      case "local-timestamp-millis" -> named(LogicalNames.LOCAL_TIMESTAMP_MILLIS, optional);
+      case "local-timestamp-micros" -> named(LogicalNames.LOCAL_TIMESTAMP_MICROS, optional);
       default -> null;
     };
   }

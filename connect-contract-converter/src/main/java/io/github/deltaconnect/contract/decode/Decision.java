@@ -4,7 +4,7 @@ import io.github.deltaconnect.contract.avro.AvroToConnect;
 import io.github.deltaconnect.contract.contract.Contract;
 import io.github.deltaconnect.contract.errors.ContractViolation;
 import io.github.deltaconnect.contract.errors.Reason;
-import io.github.deltaconnect.contract.rules.ConditionRules;
+import io.github.deltaconnect.rules.ConditionRules;
 import org.apache.avro.generic.GenericDatumReader;
 
 /** What becomes of every record written with one schema id, decided once per contract version. */

@@ -6,7 +6,7 @@ import io.github.deltaconnect.contract.config.SubjectNameStrategy;
 import io.github.deltaconnect.contract.contract.Contract;
 import io.github.deltaconnect.contract.contract.Contracts;
 import io.github.deltaconnect.contract.errors.RegistryFailure;
-import io.github.deltaconnect.contract.registry.RegistryException;
+import io.github.deltaconnect.registry.RegistryException;
 import io.github.deltaconnect.contract.wire.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

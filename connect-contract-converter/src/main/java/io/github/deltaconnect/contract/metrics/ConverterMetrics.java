@@ -2,7 +2,7 @@ package io.github.deltaconnect.contract.metrics;
 
 import io.github.deltaconnect.common.Jmx;
 import io.github.deltaconnect.contract.errors.Reason;
-import io.github.deltaconnect.contract.registry.CachingSchemaRegistry;
+import io.github.deltaconnect.registry.CachingSchemaRegistry;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.deltaconnect.common.LogicalNames;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -320,7 +321,7 @@ class AvroDataTest {
     Schema schema = fieldSchema(avro);
     assertEquals(Decimal.LOGICAL_NAME, schema.name());
     assertEquals("2", schema.parameters().get(Decimal.SCALE_FIELD));
-    assertEquals("9", schema.parameters().get(AvroData.DECIMAL_PRECISION));
+    assertEquals("9", schema.parameters().get(LogicalNames.DECIMAL_PRECISION));
     Object value = fieldBothWays(avro,
         ByteBuffer.wrap(new BigInteger("-1234567").toByteArray()));
     assertEquals(new BigDecimal("-12345.67"), value);
@@ -333,7 +334,7 @@ class AvroDataTest {
     Schema schema = fieldSchema(avro);
     assertEquals(Decimal.LOGICAL_NAME, schema.name());
     assertEquals("4", schema.parameters().get(Decimal.SCALE_FIELD));
-    assertEquals("18", schema.parameters().get(AvroData.DECIMAL_PRECISION));
+    assertEquals("18", schema.parameters().get(LogicalNames.DECIMAL_PRECISION));
     byte[] minusOne = new byte[8];
     Arrays.fill(minusOne, (byte) -1); // -1 unscaled, sign-extended over the whole fixed
     Object value =
@@ -368,7 +369,7 @@ class AvroDataTest {
     org.apache.avro.Schema avro = one("{\"type\":\"long\",\"logicalType\":\"time-micros\"}");
     Schema schema = fieldSchema(avro);
     assertEquals(Schema.Type.INT64, schema.type());
-    assertEquals(AvroData.TIME_MICROS, schema.name());
+    assertEquals(LogicalNames.TIME_MICROS, schema.name());
     assertEquals(45_296_789_123L, fieldBothWays(avro, 45_296_789_123L));
   }
 
@@ -384,7 +385,7 @@ class AvroDataTest {
     org.apache.avro.Schema avro = one("{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}");
     Schema schema = fieldSchema(avro);
     assertEquals(Schema.Type.INT64, schema.type());
-    assertEquals(AvroData.TIMESTAMP_MICROS, schema.name());
+    assertEquals(LogicalNames.TIMESTAMP_MICROS, schema.name());
     assertEquals(1_700_000_000_123_456L, fieldBothWays(avro, 1_700_000_000_123_456L));
   }
 
@@ -394,8 +395,8 @@ class AvroDataTest {
         one("{\"type\":\"long\",\"logicalType\":\"local-timestamp-millis\"}");
     org.apache.avro.Schema micros =
         one("{\"type\":\"long\",\"logicalType\":\"local-timestamp-micros\"}");
-    assertEquals(AvroData.LOCAL_TIMESTAMP_MILLIS, fieldSchema(millis).name());
-    assertEquals(AvroData.LOCAL_TIMESTAMP_MICROS, fieldSchema(micros).name());
+    assertEquals(LogicalNames.LOCAL_TIMESTAMP_MILLIS, fieldSchema(millis).name());
+    assertEquals(LogicalNames.LOCAL_TIMESTAMP_MICROS, fieldSchema(micros).name());
     assertEquals(Schema.Type.INT64, fieldSchema(micros).type());
     assertEquals(1_700_000_000_123L, fieldBothWays(millis, 1_700_000_000_123L));
     assertEquals(1_700_000_000_123_456L, fieldBothWays(micros, 1_700_000_000_123_456L));

@@ -49,7 +49,7 @@ class RecordReaderTest {
     props.put(ContractConverterConfig.REGISTRY_URL, "http://unused:1");
     props.putAll(extra);
     ContractConverterConfig config = new ContractConverterConfig(props);
-    Optional<io.github.deltaconnect.contract.registry.SchemaRegistry> reg =
+    Optional<io.github.deltaconnect.registry.SchemaRegistry> reg =
         config.registryUrls().isEmpty() ? Optional.empty() : Optional.of(registry);
     Contracts contracts = new Contracts(config, reg, clock::get);
     return new RecordReader(config, false, reg, contracts, metrics, clock::get,

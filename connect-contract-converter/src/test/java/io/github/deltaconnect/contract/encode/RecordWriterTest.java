@@ -10,7 +10,7 @@ import io.github.deltaconnect.contract.config.ContractConverterConfig;
 import io.github.deltaconnect.contract.contract.Contracts;
 import io.github.deltaconnect.contract.decode.RecordReader;
 import io.github.deltaconnect.contract.metrics.ConverterMetrics;
-import io.github.deltaconnect.contract.registry.SchemaRegistry;
+import io.github.deltaconnect.registry.SchemaRegistry;
 import io.github.deltaconnect.contract.testing.InMemoryRegistry;
 import io.github.deltaconnect.contract.wire.WireFormat;
 import java.util.HashMap;

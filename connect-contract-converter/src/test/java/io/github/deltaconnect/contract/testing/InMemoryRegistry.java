@@ -1,9 +1,9 @@
 package io.github.deltaconnect.contract.testing;
 
-import io.github.deltaconnect.contract.registry.RegisteredSchema;
-import io.github.deltaconnect.contract.registry.RegistryUnavailableException;
-import io.github.deltaconnect.contract.registry.SchemaNotFoundException;
-import io.github.deltaconnect.contract.registry.SchemaRegistry;
+import io.github.deltaconnect.registry.RegisteredSchema;
+import io.github.deltaconnect.registry.RegistryUnavailableException;
+import io.github.deltaconnect.registry.SchemaNotFoundException;
+import io.github.deltaconnect.registry.SchemaRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -16,6 +16,7 @@ import io.delta.kernel.types.ShortType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
+import io.github.deltaconnect.common.LogicalNames;
 import io.github.deltaconnect.sink.config.PartitionSpec;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -186,7 +187,7 @@ public final class RowConverter {
     } else if (type instanceof BooleanType) {
       return v -> v instanceof Boolean ? v : toKernel(v, type, schema, path);
     } else if (type instanceof TimestampType) {
-      if (SchemaMapping.TIMESTAMP_MICROS.equals(schema.name())) {
+      if (LogicalNames.TIMESTAMP_MICROS.equals(schema.name())) {
         return v -> v instanceof Long ? v : toKernel(v, type, schema, path);
       }
       return v -> v instanceof java.util.Date d && d.getTime() < MAX_MILLIS
@@ -271,7 +272,7 @@ public final class RowConverter {
         }
       } else if (type instanceof TimestampType) {
         if (v instanceof Long micros && schema != null
-            && SchemaMapping.TIMESTAMP_MICROS.equals(schema.name())) {
+            && LogicalNames.TIMESTAMP_MICROS.equals(schema.name())) {
           return micros;
         }
         return Math.multiplyExact(epochMillis(v, path), 1000L);
@@ -353,7 +354,7 @@ public final class RowConverter {
       Field f = schema == null || schema.type() != Schema.Type.STRUCT ? null : schema.field(part);
       schema = f == null ? null : f.schema();
     }
-    return schema != null && SchemaMapping.TIMESTAMP_MICROS.equals(schema.name());
+    return schema != null && LogicalNames.TIMESTAMP_MICROS.equals(schema.name());
   }
 
   /** Reads a field path from a Struct or Map value; missing means null. */

@@ -16,6 +16,7 @@ import io.delta.kernel.types.ShortType;
 import io.delta.kernel.types.StringType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
+import io.github.deltaconnect.common.LogicalNames;
 import io.github.deltaconnect.sink.config.PartitionSpec;
 import java.util.Map;
 import org.apache.kafka.connect.data.Date;
@@ -37,14 +38,6 @@ public final class SchemaMapping {
   public static final String KAFKA_OFFSET = "_kafka_offset";
   public static final String KAFKA_TIMESTAMP = "_kafka_timestamp";
 
-  /** Connect's Decimal carries no precision; converters that know it set this parameter. */
-  static final String DECIMAL_PRECISION_PARAM = "connect.decimal.precision";
-  /**
-   * An INT64 of microseconds since the epoch (the contract converter's mapping of Avro
-   * {@code timestamp-micros}): a Delta TIMESTAMP without losing the micros Connect's millisecond
-   * Timestamp would drop.
-   */
-  public static final String TIMESTAMP_MICROS = "io.github.deltaconnect.TimestampMicros";
   static final int MAX_DECIMAL_PRECISION = 38;
   /** Deepest nesting of structs, arrays and maps a table column may have. */
   static final int MAX_NESTING = 100;
@@ -116,7 +109,7 @@ public final class SchemaMapping {
       return DateType.DATE;
     }
     if (Timestamp.LOGICAL_NAME.equals(logical)
-        || (TIMESTAMP_MICROS.equals(logical) && schema.type() == Schema.Type.INT64)) {
+        || (LogicalNames.TIMESTAMP_MICROS.equals(logical) && schema.type() == Schema.Type.INT64)) {
       return TimestampType.TIMESTAMP;
     }
     if (Time.LOGICAL_NAME.equals(logical)) {
@@ -164,7 +157,7 @@ public final class SchemaMapping {
   }
 
   private static int precision(Map<String, String> params) {
-    String p = params == null ? null : params.get(DECIMAL_PRECISION_PARAM);
+    String p = params == null ? null : params.get(LogicalNames.DECIMAL_PRECISION);
     return p == null ? MAX_DECIMAL_PRECISION : Integer.parseInt(p);
   }
 }

@@ -13,6 +13,7 @@ import io.delta.kernel.types.IntegerType;
 import io.delta.kernel.types.MapType;
 import io.delta.kernel.types.StructType;
 import io.delta.kernel.types.TimestampType;
+import io.github.deltaconnect.common.LogicalNames;
 import io.github.deltaconnect.sink.config.PartitionSpec;
 import java.math.BigDecimal;
 import java.time.ZoneId;
@@ -167,7 +168,7 @@ public class RowConverterTest {
 
   @Test
   void microsecondTimestampsKeepTheirMicrosAndPartitionByTheirDay() {
-    Schema micros = SchemaBuilder.int64().name(SchemaMapping.TIMESTAMP_MICROS).build();
+    Schema micros = SchemaBuilder.int64().name(LogicalNames.TIMESTAMP_MICROS).build();
     Schema schema = SchemaBuilder.struct().name("M").field("at", micros).build();
     PartitionSpec spec = PartitionSpec.parse(List.of("day"), List.of("day=date(at)"),
         ZoneId.of("UTC"));

@@ -1,7 +1,7 @@
 package io.github.deltaconnect.bench.converter;
 
 import io.github.deltaconnect.contract.ContractConverter;
-import io.github.deltaconnect.contract.testing.ApicurioRegistry;
+import io.github.deltaconnect.registry.testing.ApicurioRegistry;
 import io.github.deltaconnect.contract.testing.Wire;
 import java.util.HashMap;
 import java.util.Map;

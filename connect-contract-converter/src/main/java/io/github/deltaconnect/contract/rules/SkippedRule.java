@@ -1,9 +1,0 @@
-package io.github.deltaconnect.contract.rules;
-
-/**
- * A rule the engine does not run, and why (unsupported kind, type or mode, or disabled).
- *
- * @param rule the rule as declared
- * @param reason why it is not run
- */
-public record SkippedRule(Rule rule, String reason) {}

@@ -1,0 +1,39 @@
+package io.github.deltaconnect.registry.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApicurioRegistryTest {
+  @Test
+  void javaVersionsParseOldAndNewSchemes() {
+    assertEquals(25, ApicurioRegistry.parseMajor("25.0.3"));
+    assertEquals(21, ApicurioRegistry.parseMajor("21"));
+    assertEquals(8, ApicurioRegistry.parseMajor("1.8.0_392"));
+    assertEquals(-1, ApicurioRegistry.parseMajor("x"));
+  }
+
+  @Test
+  void theRunningJvmsVersionIsReadFromItsReleaseFileOrItself() {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    assertEquals(Runtime.version().feature(), ApicurioRegistry.majorVersion(java));
+  }
+
+  @Test
+  void quarkusRunJarIsFoundInASubdirectory(@TempDir Path home) throws Exception {
+    Path jar = Files.createDirectories(home.resolve("apicurio-registry-3.3.3/app")).resolve("quarkus-run.jar");
+    Files.createFile(jar);
+
+    assertEquals(jar, ApicurioRegistry.findRunJar(home));
+  }
+
+  @Test
+  void jsonStringsAreEscaped() {
+    assertEquals("\"a\\\"b\\\\c\\n\\u0001\"", ApicurioRegistry.jsonString("a\"b\\c\n\u0001"));
+    assertTrue(ApicurioRegistry.jsonString("{}").startsWith("\""));
+  }
+}
