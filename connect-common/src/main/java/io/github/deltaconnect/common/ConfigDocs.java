@@ -26,10 +26,19 @@ public final class ConfigDocs {
    */
   public static Optional<String> checkReadme(Path readme, ConfigDef def, boolean update,
       String regenerate) {
+    return checkReadme(readme, def, update, regenerate, "");
+  }
+
+  /**
+   * As above, for a README with several tables: the one whose begin marker is
+   * {@code <!-- config:begin <block> -->}.
+   */
+  public static Optional<String> checkReadme(Path readme, ConfigDef def, boolean update,
+      String regenerate, String block) {
     try {
       String text = Files.readString(readme, StandardCharsets.UTF_8);
-      int a = text.indexOf(BEGIN);
-      int b = text.indexOf(END);
+      int a = text.indexOf(block.isEmpty() ? BEGIN : BEGIN + " " + block + " -->");
+      int b = a < 0 ? -1 : text.indexOf(END, a);
       if (a < 0 || b < a) {
         return Optional.of(readme + " has no " + BEGIN + " ... " + END + " markers");
       }

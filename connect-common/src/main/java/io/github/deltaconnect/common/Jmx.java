@@ -11,6 +11,29 @@ public final class Jmx {
 
   private Jmx() {}
 
+  /**
+   * Registers {@code mbean} as {@code <prefix>,instance=<n><suffix>} with the first free n, so that
+   * instances Connect gives no identity to (converters and transforms of each task) are told
+   * apart. Null when registration fails: logged, never thrown.
+   */
+  public static ObjectName registerNumbered(Object mbean, String prefix, String suffix) {
+    var server = ManagementFactory.getPlatformMBeanServer();
+    for (int n = 0; n < 10_000; n++) {
+      try {
+        ObjectName candidate = new ObjectName(prefix + ",instance=" + n + suffix);
+        server.registerMBean(mbean, candidate);
+        return candidate;
+      } catch (javax.management.InstanceAlreadyExistsException taken) {
+        // another instance (another task) has this number: try the next
+      } catch (Exception e) {
+        LOG.warn("Could not register JMX metrics {}: {}", prefix, e.toString());
+        return null;
+      }
+    }
+    LOG.warn("Could not register JMX metrics {}: no free instance number", prefix);
+    return null;
+  }
+
   /** Removes {@code name} from the platform MBean server; null or already gone is fine. */
   public static void unregisterQuietly(ObjectName name) {
     if (name == null) {

@@ -57,11 +57,11 @@ public final class ConditionRules {
   private record Compiled(Rule rule, CelRuntime.Program program) {}
 
   private final Schema schema;
-  private final MessageBinding binding;
+  private final MessageBinding.ToCel binding;
   private final List<Compiled> compiled;
   private final List<SkippedRule> skipped;
 
-  private ConditionRules(Schema schema, MessageBinding binding, List<Compiled> compiled,
+  private ConditionRules(Schema schema, MessageBinding.ToCel binding, List<Compiled> compiled,
       List<SkippedRule> skipped) {
     this.schema = schema;
     this.binding = binding;
@@ -91,6 +91,31 @@ public final class ConditionRules {
         .addVar(VARIABLE, binding.type())
         .setResultType(SimpleType.BOOL)
         .build();
+    return compile(rules, schema, compiler, binding::toCel);
+  }
+
+  /**
+   * Compiles the supported domain rules of {@code rules} for values without a Connect schema
+   * (schemaless maps, lists and primitives, as JsonConverter with schemas off gives them): the
+   * variable is {@code dyn}, so only syntax and what is certain without types (a result that is
+   * never a bool) fail here; a misspelt field fails each evaluation instead. Values are seen as
+   * {@link DynamicValues} describes.
+   *
+   * @throws IllegalArgumentException naming the rule when an expression does not compile
+   */
+  public static ConditionRules compileSchemaless(RuleSet rules) {
+    Objects.requireNonNull(rules, "rules");
+    CelCompiler compiler = CelCompilerFactory.standardCelCompilerBuilder()
+        .setOptions(OPTIONS)
+        .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+        .addVar(VARIABLE, SimpleType.DYN)
+        .setResultType(SimpleType.BOOL)
+        .build();
+    return compile(rules, null, compiler, DynamicValues::toCel);
+  }
+
+  private static ConditionRules compile(RuleSet rules, Schema schema, CelCompiler compiler,
+      MessageBinding.ToCel binding) {
     List<Compiled> compiled = new ArrayList<>();
     List<SkippedRule> skipped = new ArrayList<>();
     for (Rule rule : rules.domainRules()) {
@@ -108,7 +133,7 @@ public final class ConditionRules {
       compiled.add(new Compiled(rule, program(compiler, rule)));
     }
     LOG.debug("Compiled {} CEL condition(s) for schema {}, skipped {}", compiled.size(),
-        schema.name(), skipped.size());
+        schema == null ? "(none)" : schema.name(), skipped.size());
     return new ConditionRules(schema, binding, compiled, skipped);
   }
 
@@ -160,11 +185,37 @@ public final class ConditionRules {
       return List.of();
     }
     // Identity is the normal case (converters share schema objects); equality is the slow path.
-    if (value.schema() != schema && !schema.equals(value.schema())) {
+    if (schema == null || value.schema() != schema && !schema.equals(value.schema())) {
       throw new IllegalArgumentException("struct schema " + value.schema().name()
-          + " is not the schema the rules were compiled for (" + schema.name() + ")");
+          + " is not the schema the rules were compiled for ("
+          + (schema == null ? "schemaless" : schema.name()) + ")");
     }
-    Map<String, Object> variables = Map.of(VARIABLE, binding.toCel(value));
+    return evaluateBound(value);
+  }
+
+  /**
+   * Evaluates rules compiled by {@link #compileSchemaless} on a value without a schema (maps with
+   * string keys, lists, primitives; a Struct is read as a map of its fields). A null value passes.
+   */
+  public List<Failure> evaluateSchemaless(Object value) {
+    if (value == null || compiled.isEmpty()) {
+      return List.of();
+    }
+    if (schema != null) {
+      throw new IllegalArgumentException("these rules were compiled for schema " + schema.name());
+    }
+    return evaluateBound(value);
+  }
+
+  private List<Failure> evaluateBound(Object value) {
+    Map<String, Object> variables;
+    try {
+      variables = Map.of(VARIABLE, binding.apply(value));
+    } catch (RuntimeException e) {
+      // A schemaless value of a kind CEL has no type for: every rule fails on it, with the reason.
+      String error = "the record cannot be read as CEL values: " + e.getMessage();
+      return compiled.stream().map(c -> Failure.error(c.rule(), error)).toList();
+    }
     List<Failure> failures = null;
     for (Compiled c : compiled) {
       Failure failure = evaluate(c, variables);
@@ -210,6 +261,7 @@ public final class ConditionRules {
     return compiled.isEmpty();
   }
 
+  /** The schema the rules were compiled for; null for {@link #compileSchemaless}. */
   public Schema schema() {
     return schema;
   }

@@ -48,6 +48,18 @@ class PluginPackagingIT {
   }
 
   @Test
+  void theWorkerListsBothQualityTransformsFromTheirServiceEntries() {
+    Response r = connect.requestGet(
+        connect.endpointForResource("connector-plugins?connectorsOnly=false"));
+    String body = (String) r.getEntity();
+    assertEquals(200, r.getStatus(), body);
+    for (String variant : List.of("Value", "Key")) {
+      assertTrue(body.contains("\"class\":\"io.github.deltaconnect.quality.QualityRules$" + variant
+          + "\",\"type\":\"transformation\""), variant + " (service_load discovery): " + body);
+    }
+  }
+
+  @Test
   void theZipHoldsNoJarTheWorkerProvides() throws Exception {
     try (Stream<Path> files = Files.walk(ConnectHarness.pluginDir())) {
       List<String> jars = files.map(p -> p.getFileName().toString())

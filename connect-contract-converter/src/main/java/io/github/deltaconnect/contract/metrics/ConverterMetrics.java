@@ -3,13 +3,10 @@ package io.github.deltaconnect.contract.metrics;
 import io.github.deltaconnect.common.Jmx;
 import io.github.deltaconnect.contract.errors.Reason;
 import io.github.deltaconnect.registry.CachingSchemaRegistry;
-import java.lang.management.ManagementFactory;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import javax.management.ObjectName;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Counters of one converter instance, exposed over JMX as
@@ -17,8 +14,6 @@ import org.slf4j.LoggerFactory;
  * tells a converter neither its connector nor its task, so instances are told apart by a number.
  */
 public final class ConverterMetrics implements ConverterMetricsMBean {
-  private static final Logger LOG = LoggerFactory.getLogger(ConverterMetrics.class);
-
   private final LongAdder accepted = new LongAdder();
   private final AtomicLongArray rejected = new AtomicLongArray(Reason.values().length);
   private final LongAdder schemaIds = new LongAdder();
@@ -54,22 +49,8 @@ public final class ConverterMetrics implements ConverterMetricsMBean {
   }
 
   public void register(boolean isKey) {
-    var server = ManagementFactory.getPlatformMBeanServer();
-    String role = isKey ? "key" : "value";
-    for (int n = 0; n < 10_000; n++) {
-      try {
-        ObjectName candidate = new ObjectName(
-            "io.github.deltaconnect:type=contract-converter,role=" + role + ",instance=" + n);
-        server.registerMBean(this, candidate);
-        name = candidate;
-        return;
-      } catch (javax.management.InstanceAlreadyExistsException taken) {
-        // another converter instance (another task) has this number: try the next
-      } catch (Exception e) {
-        LOG.warn("Could not register the contract converter's JMX metrics: {}", e.toString());
-        return;
-      }
-    }
+    name = Jmx.registerNumbered(this,
+        "io.github.deltaconnect:type=contract-converter,role=" + (isKey ? "key" : "value"), "");
   }
 
   /** The registered name, or null before registration. */

@@ -1,0 +1,22 @@
+package io.github.deltaconnect.quality.rule;
+
+/** How messages show a record's value: short, and quoted when it is a string. */
+final class Values {
+  static final int MAX_SHOWN = 80;
+
+  private Values() {}
+
+  static String show(Object value) {
+    if (value == FieldPath.ABSENT) {
+      return "absent";
+    }
+    if (value == null) {
+      return "null";
+    }
+    String text = value instanceof byte[] bytes ? bytes.length + " bytes" : String.valueOf(value);
+    if (text.length() > MAX_SHOWN) {
+      text = text.substring(0, MAX_SHOWN) + "…(" + text.length() + " chars)";
+    }
+    return value instanceof CharSequence ? "'" + text + "'" : text;
+  }
+}
