@@ -69,15 +69,75 @@ public class DeltaSinkConnector extends SinkConnector {
         }
       }
     }
+    validateBundledTransforms(connectorConfigs, config);
     return config;
   }
 
-  /** ConfigException messages start "Invalid value X for configuration NAME: ..." */
+  /**
+   * Configures each of this bundle's transforms in the chain, so that errors in properties Connect
+   * cannot validate (the quality rules' {@code rule.<name>.*}, whose names depend on
+   * {@code rules}) show at validation, under {@code transforms.<alias>.<property>}, not only when
+   * the task starts. Other plugins' transforms are left to Connect.
+   */
+  static void validateBundledTransforms(Map<String, String> props, Config config) {
+    String chain = props.get("transforms");
+    if (chain == null || chain.isBlank()) {
+      return;
+    }
+    for (String alias : chain.split(",")) {
+      alias = alias.trim();
+      String prefix = "transforms." + alias + ".";
+      String type = props.get(prefix + "type");
+      if (type == null || !type.startsWith(BUNDLE_PACKAGE)) {
+        continue;
+      }
+      Map<String, String> own = new java.util.HashMap<>();
+      props.forEach((k, v) -> {
+        if (k.startsWith(prefix) && !k.equals(prefix + "type")) {
+          own.put(k.substring(prefix.length()), v);
+        }
+      });
+      Object instance;
+      try {
+        instance = Class.forName(type, true, DeltaSinkConnector.class.getClassLoader())
+            .getDeclaredConstructor().newInstance();
+      } catch (ReflectiveOperationException | LinkageError e) {
+        continue; // Connect reports a type it cannot load itself
+      }
+      if (!(instance instanceof org.apache.kafka.connect.transforms.Transformation<?> t)) {
+        continue;
+      }
+      try {
+        t.configure(own);
+      } catch (ConfigException e) {
+        String property = prefix + propertyOf(e, "rules");
+        ConfigValue value = config.configValues().stream()
+            .filter(v -> v.name().equals(property)).findFirst().orElse(null);
+        if (value == null) {
+          value = new ConfigValue(property);
+          config.configValues().add(value);
+        }
+        value.addErrorMessage(e.getMessage());
+      } catch (RuntimeException e) {
+        // not a configuration problem: the task will report it
+      } finally {
+        t.close();
+      }
+    }
+  }
+
+  private static final String BUNDLE_PACKAGE = "io.github.deltaconnect.";
+
   private static String propertyOf(ConfigException e) {
+    return propertyOf(e, DeltaSinkConfig.TABLE_LOCATION);
+  }
+
+  /** ConfigException messages start "Invalid value X for configuration NAME: ..." */
+  private static String propertyOf(ConfigException e, String otherwise) {
     String msg = String.valueOf(e.getMessage());
     int at = msg.indexOf("for configuration ");
     if (at < 0) {
-      return DeltaSinkConfig.TABLE_LOCATION;
+      return otherwise;
     }
     String rest = msg.substring(at + "for configuration ".length());
     int end = rest.indexOf(':');
