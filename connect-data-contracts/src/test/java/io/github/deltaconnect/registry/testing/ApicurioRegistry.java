@@ -28,8 +28,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A real Confluent-compatible Schema Registry for tests: Apicurio Registry 3.3.3 (in-memory
- * storage) as a child JVM, serving the Confluent API under {@link #ccompatUrl()}.
+ * A real Confluent-compatible Schema Registry for tests: Apicurio Registry 3.3.3 as a child JVM,
+ * serving the Confluent API under {@link #ccompatUrl()}. Storage is in memory unless {@link
+ * #persistent(Path)} puts it in an H2 database file; then {@link #stop()} and {@link #start()} give
+ * an outage: the same URL, the same schemas and ids after it.
  *
  * <p>The build unpacks the {@code apicurio-registry-app} distribution and passes its directory as
  * the {@code apicurio.home} system property. Apicurio 3.3.3 needs Java 21+, which need not be the
@@ -60,7 +62,10 @@ public final class ApicurioRegistry implements AutoCloseable {
   private Process process;
   private Thread shutdownHook;
   private Path logFile;
+  private Path dataDir;
+  /** Chosen at the first start and kept, so a restarted registry answers at the same URL. */
   private int port;
+  private int managementPort;
 
   /** Uses the distribution named by the {@code apicurio.home} system property. */
   public ApicurioRegistry() {
@@ -71,15 +76,33 @@ public final class ApicurioRegistry implements AutoCloseable {
     this.home = home.toAbsolutePath().normalize();
   }
 
-  /** Launches the registry and waits until its Confluent API answers; returns {@code this}. */
+  /**
+   * Keeps the registry's data in an H2 database under {@code dir}, so it survives {@link #stop()}
+   * and the next {@link #start()}. Call before the first start.
+   */
+  public synchronized ApicurioRegistry persistent(Path dir) {
+    if (port != 0) {
+      throw new IllegalStateException("persistent(...) must be called before start()");
+    }
+    dataDir = dir.toAbsolutePath().normalize();
+    return this;
+  }
+
+  /**
+   * Launches the registry and waits until its Confluent API answers; returns {@code this}. After
+   * {@link #stop()} it starts again on the same port (with the same data when {@link
+   * #persistent(Path)}).
+   */
   public synchronized ApicurioRegistry start() {
     if (process != null) {
       return this;
     }
     Path runJar = findRunJar(home);
     Path java = findJava();
-    port = freePort();
-    int managementPort = freePort();
+    if (port == 0) {
+      port = freePort();
+      managementPort = freePort();
+    }
     Path target = home.getParent() == null ? home : home.getParent();
     Path logs = target.resolve("apicurio-logs");
     Path workDir = logs.resolve("work-" + port);
@@ -89,23 +112,13 @@ public final class ApicurioRegistry implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     logFile = logs.resolve("apicurio-" + port + ".log");
-    List<String> command =
-        List.of(
-            java.toString(),
-            "-Xmx512m",
-            "-Dquarkus.http.host=127.0.0.1",
-            "-Dquarkus.http.port=" + port,
-            "-Dquarkus.management.host=127.0.0.1",
-            "-Dquarkus.management.port=" + managementPort,
-            "-Dapicurio.rules.global.compatibility=BACKWARD",
-            "-jar",
-            runJar.toString());
+    List<String> command = command(java, runJar, port, managementPort, dataDir);
     try {
       process =
           new ProcessBuilder(command)
               .directory(workDir.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(logFile.toFile())
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())) // restarts add on
               .start();
     } catch (IOException e) {
       throw new IllegalStateException("Cannot launch Apicurio Registry: " + command, e);
@@ -120,6 +133,28 @@ public final class ApicurioRegistry implements AutoCloseable {
       throw e;
     }
     return this;
+  }
+
+  static List<String> command(Path java, Path runJar, int port, int managementPort, Path dataDir) {
+    List<String> command = new ArrayList<>(List.of(
+        java.toString(),
+        "-Xmx512m",
+        "-Dquarkus.http.host=127.0.0.1",
+        "-Dquarkus.http.port=" + port,
+        "-Dquarkus.management.host=127.0.0.1",
+        "-Dquarkus.management.port=" + managementPort,
+        "-Dapicurio.rules.global.compatibility=BACKWARD"));
+    if (dataDir != null) {
+      // The distribution's default is SQL storage on H2 in memory (jdbc:h2:mem:db_<uuid>); a file
+      // database keeps schemas, ids and rules across restarts. The schema is created only when
+      // missing (apicurio.sql.init checks for it).
+      command.add("-Dapicurio.storage.kind=sql");
+      command.add("-Dapicurio.storage.sql.kind=h2");
+      command.add("-Dapicurio.datasource.url=jdbc:h2:file:" + dataDir.resolve("registry"));
+    }
+    command.add("-jar");
+    command.add(runJar.toString());
+    return command;
   }
 
   /** Base URL of the Confluent-compatible API, e.g. {@code http://127.0.0.1:P/apis/ccompat/v7}. */
@@ -156,9 +191,26 @@ public final class ApicurioRegistry implements AutoCloseable {
     send("PUT", "/config", "{\"compatibility\":" + jsonString(level) + "}");
   }
 
-  /** Stops the registry and its descendants and waits for them. */
-  @Override
-  public synchronized void close() {
+  /** {@code GET /schemas/ids/{id}}: the schema text registered under that id. */
+  public String schemaById(int id) {
+    String answer = send("GET", "/schemas/ids/" + id, "");
+    Matcher schema = Pattern.compile("\"schema\"\\s*:\\s*(\"(?:[^\"\\\\]|\\\\.)*\")").matcher(answer);
+    if (!schema.find()) {
+      throw new IllegalStateException("No schema in the registry's answer: " + answer);
+    }
+    return jsonUnquote(schema.group(1));
+  }
+
+  /** Whether the child JVM is running. */
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /**
+   * Stops the registry's JVM (SIGTERM, then SIGKILL after 30 s) and waits for it to exit; its
+   * port is then closed. {@link #start()} brings it back on the same port.
+   */
+  public synchronized void stop() {
     if (process == null) {
       return;
     }
@@ -169,6 +221,12 @@ public final class ApicurioRegistry implements AutoCloseable {
     } catch (IllegalStateException e) {
       // Already shutting down: the hook runs anyway.
     }
+  }
+
+  /** Stops the registry and its descendants and waits for them. */
+  @Override
+  public void close() {
+    stop();
   }
 
   /** A request the registry refused; {@link #status()} is e.g. 409 for an incompatible schema. */
@@ -415,6 +473,32 @@ public final class ApicurioRegistry implements AutoCloseable {
 
   private static String encode(String subject) {
     return URLEncoder.encode(subject, UTF_8).replace("+", "%20");
+  }
+
+  /** The text of a JSON string literal (quotes included). */
+  static String jsonUnquote(String literal) {
+    StringBuilder out = new StringBuilder(literal.length());
+    for (int i = 1; i < literal.length() - 1; i++) {
+      char c = literal.charAt(i);
+      if (c != '\\') {
+        out.append(c);
+        continue;
+      }
+      char e = literal.charAt(++i);
+      switch (e) {
+        case 'n' -> out.append('\n');
+        case 'r' -> out.append('\r');
+        case 't' -> out.append('\t');
+        case 'b' -> out.append('\b');
+        case 'f' -> out.append('\f');
+        case 'u' -> {
+          out.append((char) Integer.parseInt(literal.substring(i + 1, i + 5), 16));
+          i += 4;
+        }
+        default -> out.append(e); // \" \\ \/
+      }
+    }
+    return out.toString();
   }
 
   /** A JSON string literal. */

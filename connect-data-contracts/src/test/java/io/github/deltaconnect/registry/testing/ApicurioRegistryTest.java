@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,27 @@ class ApicurioRegistryTest {
     Files.createFile(jar);
 
     assertEquals(jar, ApicurioRegistry.findRunJar(home));
+  }
+
+  @Test
+  void jsonStringsReadBackAsWritten() {
+    String text = "{\"a\":\"b\\\\c\"}\n\t\u0001é";
+    assertEquals(text, ApicurioRegistry.jsonUnquote(ApicurioRegistry.jsonString(text)));
+    assertEquals("a/b", ApicurioRegistry.jsonUnquote("\"a\\/b\""));
+  }
+
+  @Test
+  void onlyAPersistentRegistryIsToldToKeepItsDataInAFile(@TempDir Path dir) {
+    Path java = Path.of("java");
+    Path jar = Path.of("quarkus-run.jar");
+    List<String> inMemory = ApicurioRegistry.command(java, jar, 1, 2, null);
+    List<String> persistent = ApicurioRegistry.command(java, jar, 1, 2, dir);
+
+    assertTrue(inMemory.stream().noneMatch(a -> a.contains("datasource")), inMemory.toString());
+    assertTrue(persistent.contains("-Dapicurio.datasource.url=jdbc:h2:file:" + dir.resolve("registry")),
+        persistent.toString());
+    assertEquals(List.of("-jar", "quarkus-run.jar"), persistent.subList(persistent.size() - 2,
+        persistent.size()));
   }
 
   @Test
