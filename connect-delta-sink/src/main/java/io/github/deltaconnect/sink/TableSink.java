@@ -10,6 +10,10 @@ import io.github.deltaconnect.sink.commit.BatchCommitter;
 import io.github.deltaconnect.sink.commit.DeltaTable;
 import io.github.deltaconnect.sink.commit.FaultPoint;
 import io.github.deltaconnect.sink.commit.UnknownOutcomeException;
+import io.github.deltaconnect.sink.gate.Alerts;
+import io.github.deltaconnect.sink.gate.GateHalted;
+import io.github.deltaconnect.sink.gate.GateMetric;
+import io.github.deltaconnect.sink.gate.Gates;
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.config.NullPartitionBehavior;
 import io.github.deltaconnect.sink.config.SchemaEvolution;
@@ -58,6 +62,10 @@ public final class TableSink {
   private final SinkMetrics metrics;
   private final LongSupplier clock;
   private final int taskId;
+  /** Where gate breaches go (log, webhook); null without gates. Closed in stop(). */
+  private final Alerts alerts;
+  /** The quality rules' violation header, when a data_quality_score gate needs it; else null. */
+  private final String tagHeader;
   /** delta.buffer.memory.bytes, read once: the record path checks it per record. */
   private final long memoryBudget;
   /** The batch being filled; a full one is handed to {@link #async} and replaced. */
@@ -89,9 +97,16 @@ public final class TableSink {
     this.context = context;
     this.table = table;
     this.domain = new OffsetDomain(connectorId);
+    this.alerts = config.gates().isEmpty() ? null : new Alerts(config.gatesWebhook(),
+        config.gatesWebhookTimeout(), config.gatesWebhookRetries(), config.gatesWebhookBackoff(),
+        "delta-sink-alerts-" + connectorId + "-" + taskId);
     this.committer = new BatchCommitter(table, domain, taskId, config.commitRetries(),
         config.checkpointInterval(), config.schemaEvolution() == SchemaEvolution.ADD_COLUMNS,
-        FaultPoint.parse(config.testFault()));
+        FaultPoint.parse(config.testFault()), new Gates(config.gates()), alerts, clock);
+    // Counting tagged rows costs a header lookup per record: only when a gate reads them.
+    this.tagHeader = config.gates().stream()
+        .anyMatch(g -> g.metric() instanceof GateMetric.QualityScore)
+        ? config.gatesTagHeader() : null;
     // Pipelined, a batch in flight and the one filling share the budget: each gets half.
     long batchBudget = config.commitPipelined() ? config.bufferMemoryBytes() / 2
         : config.bufferMemoryBytes();
@@ -199,6 +214,9 @@ public final class TableSink {
         }
       }
       buffer.add(tp, offset, partitioning.key(row), converter.tableSchema(), row, now);
+      if (tagHeader != null && record.headers().lastWithName(tagHeader) != null) {
+        buffer.markTagged();
+      }
     } catch (org.apache.kafka.connect.errors.DataException e) {
       toDlq(record, tp, e, now);
     }
@@ -468,6 +486,9 @@ public final class TableSink {
     if (e instanceof UnknownOutcomeException u && !failed) {
       metrics.filesKept(u.keptFiles().size());
     }
+    if (!failed && (e instanceof GateHalted || e.getCause() instanceof GateHalted)) {
+      metrics.gateHalted();
+    }
     failed = true;
     if (failure == null) {
       failure = e;
@@ -487,10 +508,13 @@ public final class TableSink {
       }
       metrics.written(records);
       metrics.committed(c.version(), c.files(), c.bytes(), done.millis());
+      metrics.gateAlerts(c.gates().breaches().size());
       LOG.info("Committed {} records ({} files, {} bytes) to {} version {} in {} ms ({}, after {} ms"
-              + " of buffering) for task {}; offsets {}", records, c.files(), c.bytes(),
+              + " of buffering) for task {}; offsets {}{}", records, c.files(), c.bytes(),
           table.location(), c.version(), done.millis(), batch.reason(), batch.bufferingMs(),
-          taskId, c.offsets());
+          taskId, c.offsets(), c.gates().values().isEmpty() ? "" : "; gates " + c.gates().values()
+              + (c.gates().isClean() ? "" : ", broken " + c.gates().breaches().stream()
+                  .map(b -> b.gate().name()).toList()));
       if (converter != null && !c.tableSchema().equals(converter.tableSchema())) {
         // Another task added columns. Rows buffered since have the old shape: commit them as
         // they are, then convert further records to the table's current schema.
@@ -532,8 +556,14 @@ public final class TableSink {
         async.close(); // a commit still running needs the filesystems until it ends
       }
     } finally {
-      table.close();
-      metrics.unregister();
+      try {
+        if (alerts != null) {
+          alerts.close(); // after the commit thread: a halt's alert is queued by then
+        }
+      } finally {
+        table.close();
+        metrics.unregister();
+      }
     }
   }
 

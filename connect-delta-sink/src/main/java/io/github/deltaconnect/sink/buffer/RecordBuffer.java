@@ -24,6 +24,7 @@ public final class RecordBuffer {
   /** Per topic-partition: {first, last} offset, updated in place (one lookup per record). */
   private final Map<TopicPartition, long[]> ranges = new HashMap<>();
   private int records;
+  private int tagged;
   private long firstAddedAtMs = -1;
 
   /**
@@ -85,6 +86,16 @@ public final class RecordBuffer {
 
   public int records() {
     return records;
+  }
+
+  /** Counts the row just added as one a quality rule tagged (for data_quality_score). */
+  public void markTagged() {
+    tagged++;
+  }
+
+  /** Buffered rows that carried a quality rule's violation tag. */
+  public int tagged() {
+    return tagged;
   }
 
   /** Heap held by the buffered rows (their columns' arrays, as allocated). */

@@ -14,6 +14,12 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.github.deltaconnect.sink.buffer.OffsetRange;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
+import io.github.deltaconnect.sink.gate.Alerts;
+import io.github.deltaconnect.sink.gate.BatchMetrics;
+import io.github.deltaconnect.sink.gate.GateDecision;
+import io.github.deltaconnect.sink.gate.GateHalted;
+import io.github.deltaconnect.sink.gate.GateState;
+import io.github.deltaconnect.sink.gate.Gates;
 import io.github.deltaconnect.sink.convert.SchemaMerge;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
 import io.github.deltaconnect.sink.write.DataFiles;
@@ -25,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.common.TopicPartition;
@@ -62,7 +69,7 @@ public final class BatchCommitter {
    * the log shows it landed (its response was lost).
    */
   public record Committed(long version, int files, long bytes, Map<TopicPartition, Long> offsets,
-      StructType tableSchema, boolean recovered) implements Outcome {}
+      StructType tableSchema, boolean recovered, GateDecision gates) implements Outcome {}
 
   /**
    * The table already holds some of the batch's partitions past where the batch starts: nothing was
@@ -80,6 +87,10 @@ public final class BatchCommitter {
   private final boolean columnMapping;
   private final FaultPoint fault;
   private final String engineInfo;
+  private final Gates gates;
+  private final Alerts alerts;
+  private final String gateDomain;
+  private final LongSupplier clock;
 
   /**
    * {@code columnMapping}: create tables with column mapping (name mode), which Kernel requires
@@ -87,6 +98,21 @@ public final class BatchCommitter {
    */
   public BatchCommitter(DeltaTable table, OffsetDomain domain, int taskId, int maxRetries,
       int checkpointInterval, boolean columnMapping, FaultPoint fault) {
+    this(table, domain, taskId, maxRetries, checkpointInterval, columnMapping, fault,
+        new Gates(List.of()), null, System::currentTimeMillis);
+  }
+
+  /**
+   * With quality {@code gates} checked on every batch before it is committed, breaches reported to
+   * {@code alerts} (null: none configured).
+   */
+  public BatchCommitter(DeltaTable table, OffsetDomain domain, int taskId, int maxRetries,
+      int checkpointInterval, boolean columnMapping, FaultPoint fault, Gates gates, Alerts alerts,
+      LongSupplier clock) {
+    this.gates = gates;
+    this.alerts = alerts;
+    this.gateDomain = GateState.domain(domain.connectorId(), taskId);
+    this.clock = clock;
     this.table = table;
     this.domain = domain;
     this.taskId = taskId;
@@ -112,6 +138,8 @@ public final class BatchCommitter {
     StructType filesPhysical = null;
     RuntimeException lastConflict = null;
     long firstTriedAfter = NOT_TRIED; // the read version of the first transaction tried
+    GateState gateState = null; // what the gates leave for the next batch, once they passed
+    GateDecision decision = GateDecision.NONE;
     for (int attempt = 0; attempt <= maxRetries; attempt++) {
       Optional<Snapshot> snapshot = table.latest();
       if (snapshot.isPresent() && firstTriedAfter != NOT_TRIED) {
@@ -120,7 +148,7 @@ public final class BatchCommitter {
         Optional<Long> landed = landed(batchId, firstTriedAfter, snapshot.get().getVersion(),
             files, lastConflict);
         if (landed.isPresent()) {
-          return recovered(landed.get(), files, ranges, snapshot.get());
+          return recovered(landed.get(), files, ranges, snapshot.get(), decision);
         }
       }
       if (snapshot.isPresent()) {
@@ -136,6 +164,15 @@ public final class BatchCommitter {
         }
         checkWritable(snapshot.get());
         checkSchema(snapshot.get(), schema, partitionColumns);
+      }
+      if (!gates.isEmpty() && gateState == null) {
+        GateState previous = snapshot.flatMap(s -> s.getDomainMetadata(gateDomain))
+            .map(GateState::decode).orElse(GateState.EMPTY);
+        long covered = buffer.firstAddedAtMs() < 0 ? 0
+            : clock.getAsLong() - buffer.firstAddedAtMs();
+        decision = gate(buffer, schema, ranges, covered, previous);
+        gateState = previous.next(Gates.rate(buffer.records(), covered),
+            BatchMetrics.schemaHash(schema));
       }
       Transaction txn;
       try {
@@ -169,6 +206,9 @@ public final class BatchCommitter {
             OffsetDomain.encode(r.last(), domain.connectorId(), taskId, batchId));
         offsets.put(tp, r.last());
       });
+      if (gateState != null) {
+        txn.addDomainMetadata(gateDomain, gateState.encode());
+      }
       List<Row> actions = files.appendActions(table.engine(), state);
       if (firstTriedAfter == NOT_TRIED) {
         firstTriedAfter = snapshot.map(Snapshot::getVersion).orElse(-1L);
@@ -194,14 +234,15 @@ public final class BatchCommitter {
         Snapshot latest = latestOrUnknown(files, e);
         Optional<Long> landed = landed(batchId, firstTriedAfter, latest.getVersion(), files, e);
         if (landed.isPresent()) {
-          return recovered(landed.get(), files, ranges, latest);
+          return recovered(landed.get(), files, ranges, latest, decision);
         }
         throw unknown(files, e);
       }
       runHooks(result);
       fault.at(FaultPoint.Stage.AFTER_COMMIT);
       return new Committed(result.getVersion(), files.fileCount(), files.byteCount(), offsets,
-          result.getPostCommitSnapshot().map(Snapshot::getSchema).orElse(tableSchema), false);
+          result.getPostCommitSnapshot().map(Snapshot::getSchema).orElse(tableSchema), false,
+          decision);
     }
     // Every attempt conflicted, and the log (read at the top of the last pass) does not hold the
     // batch: no version references its files.
@@ -234,13 +275,13 @@ public final class BatchCommitter {
 
   /** The batch is in {@code version} although its commit call failed: the answer was lost. */
   private Committed recovered(long version, DataFiles files, Map<TopicPartition, OffsetRange> ranges,
-      Snapshot latest) {
+      Snapshot latest, GateDecision decision) {
     LOG.warn("The commit of {} files to {} failed without an answer, but version {} holds the batch:"
         + " it is committed (the response was lost)", files.fileCount(), table.location(), version);
     Map<TopicPartition, Long> offsets = new HashMap<>();
     ranges.forEach((tp, r) -> offsets.put(tp, r.last()));
     return new Committed(version, files.fileCount(), files.byteCount(), offsets, latest.getSchema(),
-        true);
+        true, decision);
   }
 
   private UnknownOutcomeException unknown(DataFiles files, RuntimeException cause) {
@@ -274,6 +315,31 @@ public final class BatchCommitter {
    * Iceberg-compatible (UniForm) tables or tables with materialized partition columns need the
    * partition values inside every data file, which the sink does not write.
    */
+  /**
+   * Checks the gates on the batch against what the last committed batches left in the table;
+   * returns the decision, or throws {@link GateHalted} (nothing written yet).
+   */
+  private GateDecision gate(RecordBuffer buffer, StructType schema,
+      Map<TopicPartition, OffsetRange> ranges, long covered, GateState previous) {
+    GateDecision decision = gates.evaluate(buffer, schema, covered, previous);
+    if (decision.halts()) {
+      String message = "Quality gate halted the batch for " + table.location() + ", nothing of it"
+          + " committed (its records stay in Kafka after the stored offsets): "
+          + Gates.describe(decision, ranges) + ". Release: change the gate (PUT"
+          + " /connectors/<name>/config) and restart the task.";
+      if (alerts != null) {
+        alerts.breach(table.location(), domain.connectorId(), taskId, decision,
+            Gates.ranges(ranges), false);
+      }
+      throw new GateHalted(message, decision);
+    }
+    if (!decision.isClean() && alerts != null) {
+      alerts.breach(table.location(), domain.connectorId(), taskId, decision,
+          Gates.ranges(ranges), true);
+    }
+    return decision;
+  }
+
   public static void checkWritable(Snapshot snapshot) {
     Set<String> features = snapshot.getProtocol().getWriterFeatures();
     if (!features.contains(DOMAIN_METADATA)) {

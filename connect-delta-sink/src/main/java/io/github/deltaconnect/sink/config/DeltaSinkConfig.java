@@ -37,6 +37,14 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String TOMBSTONE_BEHAVIOR = "delta.tombstone.behavior";
   public static final String COMMIT_RETRIES = "delta.commit.max.retries";
   public static final String COMMIT_PIPELINED = "delta.commit.pipelined";
+  public static final String GATES = "delta.gates";
+  public static final String GATES_TAG_HEADER = "delta.gates.tag.header";
+  public static final String GATES_WEBHOOK_URL = "delta.gates.alert.webhook.url";
+  public static final String GATES_WEBHOOK_TIMEOUT_MS = "delta.gates.alert.timeout.ms";
+  public static final String GATES_WEBHOOK_RETRIES = "delta.gates.alert.retries";
+  public static final String GATES_WEBHOOK_BACKOFF_MS = "delta.gates.alert.retry.backoff.ms";
+  /** Prefix of one gate's properties: {@code delta.gate.<name>.metric} etc. */
+  public static final String GATE_PREFIX = "delta.gate.";
   public static final String TEST_FAULT = "delta.test.fault";
   public static final String HADOOP_PREFIX = "hadoop.";
 
@@ -45,6 +53,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   private static final String GROUP_FLUSH = "Micro-batches";
   private static final String GROUP_RECORDS = "Records";
   private static final String GROUP_HADOOP = "Hadoop and S3";
+  private static final String GROUP_GATES = "Quality gates";
   /** Hadoop keys that hold secrets. */
   static final List<String> SECRET_HADOOP_KEYS = List.of("fs.s3a.access.key", "fs.s3a.secret.key",
       "fs.s3a.session.token", "fs.s3a.encryption.key");
@@ -57,6 +66,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   private final NullPartitionBehavior nullPartitionBehavior;
   private final TombstoneBehavior tombstoneBehavior;
   private final SchemaEvolution schemaEvolution;
+  private final List<io.github.deltaconnect.sink.gate.Gate> gates;
 
   public DeltaSinkConfig(Map<String, String> props) {
     super(CONFIG_DEF, props);
@@ -72,6 +82,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
           getLong(FLUSH_BYTES),
           "must not exceed " + BUFFER_MEMORY_BYTES + " (" + getLong(BUFFER_MEMORY_BYTES) + ")");
     }
+    this.gates = GateSpecs.parse(getList(GATES), originalsStrings());
   }
 
   private static ConfigDef newConfigDef() {
@@ -195,6 +206,38 @@ public final class DeltaSinkConfig extends AbstractConfig {
             + " them to the dead-letter queue.",
         GROUP_RECORDS, ++order, Width.SHORT, "Tombstones");
     order = 0;
+    def.define(GATES, Type.LIST, "", Importance.MEDIUM,
+        "Names of the quality gates every batch must pass before it is committed, comma-separated;"
+            + " each is configured by delta.gate.<name>.metric (row_count, row_count_delta,"
+            + " null_rate_<field>, schema_hash, data_quality_score, min_<field>, max_<field>),"
+            + " .threshold (rates: null_rate_* and row_count_delta break above it,"
+            + " data_quality_score below it), .min/.max (row_count, min_*, max_*), .window"
+            + " (row_count_delta: committed batches in the trailing mean, default 10) and .action"
+            + " (halt_and_alert: nothing of the batch is committed and the task stops, naming the"
+            + " gate, value, threshold and offsets; alert: commit and log the breach). See the"
+            + " README's Quality gates section.",
+        GROUP_GATES, ++order, Width.LONG, "Gates");
+    def.define(GATES_TAG_HEADER, Type.STRING, "dq.violations", new ConfigDef.NonEmptyString(),
+        Importance.LOW, "Header the quality rules transform (action=tag) adds to records that"
+            + " violated a rule; data_quality_score is the share of a batch's rows without it.",
+        GROUP_GATES, ++order, Width.SHORT, "Violation tag header");
+    def.define(GATES_WEBHOOK_URL, Type.PASSWORD, null, new WebhookUrl(), Importance.MEDIUM,
+        "An HTTP(S) URL that receives every gate breach as a POST of Slack-compatible JSON ('text'"
+            + " plus the details under 'deltaconnect'), e.g. a Slack incoming webhook. A password:"
+            + " masked in the REST API and never logged. Breaches are always logged, one JSON line"
+            + " each.",
+        GROUP_GATES, ++order, Width.LONG, "Alert webhook");
+    def.define(GATES_WEBHOOK_TIMEOUT_MS, Type.INT, 5000, ConfigDef.Range.between(1, 120_000),
+        Importance.LOW, "Connect and read timeout of one webhook call.", GROUP_GATES, ++order,
+        Width.SHORT, "Alert timeout");
+    def.define(GATES_WEBHOOK_RETRIES, Type.INT, 3, ConfigDef.Range.between(0, 20), Importance.LOW,
+        "Retries of a webhook call that failed (5xx, 408, 429, I/O), with doubling backoff. Calls"
+            + " run on their own thread behind a queue of 100: a slow receiver never holds a commit.",
+        GROUP_GATES, ++order, Width.SHORT, "Alert retries");
+    def.define(GATES_WEBHOOK_BACKOFF_MS, Type.INT, 500, ConfigDef.Range.between(1, 60_000),
+        Importance.LOW, "First backoff between webhook retries; doubles each retry.", GROUP_GATES,
+        ++order, Width.SHORT, "Alert retry backoff");
+    order = 0;
     // Declared as passwords so Connect masks them in its REST API and logs; other hadoop.* keys
     // pass through undeclared. Prefer a config provider (${file:...}) over literal secrets.
     for (String secret : SECRET_HADOOP_KEYS) {
@@ -283,6 +326,33 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public boolean commitPipelined() {
     return getBoolean(COMMIT_PIPELINED);
+  }
+
+  /** The configured gates, in order; empty when none. */
+  public List<io.github.deltaconnect.sink.gate.Gate> gates() {
+    return gates;
+  }
+
+  public String gatesTagHeader() {
+    return getString(GATES_TAG_HEADER);
+  }
+
+  /** Where gate breaches are posted, or null. */
+  public java.net.URI gatesWebhook() {
+    org.apache.kafka.common.config.types.Password url = getPassword(GATES_WEBHOOK_URL);
+    return url == null || url.value().isBlank() ? null : java.net.URI.create(url.value().trim());
+  }
+
+  public java.time.Duration gatesWebhookTimeout() {
+    return java.time.Duration.ofMillis(getInt(GATES_WEBHOOK_TIMEOUT_MS));
+  }
+
+  public int gatesWebhookRetries() {
+    return getInt(GATES_WEBHOOK_RETRIES);
+  }
+
+  public java.time.Duration gatesWebhookBackoff() {
+    return java.time.Duration.ofMillis(getInt(GATES_WEBHOOK_BACKOFF_MS));
   }
 
   /** Test-only fault injection point (internal, undocumented): see {@code commit.FaultPoint}. */
@@ -398,6 +468,34 @@ public final class DeltaSinkConfig extends AbstractConfig {
     @Override
     public String toString() {
       return String.join(", ", allowed);
+    }
+  }
+
+  /** An http(s) URL, or unset; the message never repeats the value (it is a secret). */
+  static final class WebhookUrl implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null) {
+        return;
+      }
+      String url = ((org.apache.kafka.common.config.types.Password) value).value().trim();
+      if (url.isEmpty()) {
+        return;
+      }
+      try {
+        java.net.URI uri = java.net.URI.create(url);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            || uri.getHost() == null) {
+          throw new IllegalArgumentException();
+        }
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, "[hidden]", "must be an http:// or https:// URL");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "an http(s) URL, or unset";
     }
   }
 }

@@ -31,6 +31,8 @@ public final class SinkMetrics implements SinkMetricsMBean {
   private final AtomicLong bufferedBytes = new AtomicLong();
   private final AtomicLong maxBufferedBytes = new AtomicLong();
   private final AtomicLong tableVersion = new AtomicLong(-1);
+  private final AtomicLong gateAlerts = new AtomicLong();
+  private final AtomicLong gateHalts = new AtomicLong();
   private ObjectName name;
 
   public void register(String connector, int task) {
@@ -55,6 +57,26 @@ public final class SinkMetrics implements SinkMetricsMBean {
 
   public void written(long records) {
     recordsWritten.addAndGet(records);
+  }
+
+  /** A committed batch broke {@code breaches} gates with action alert. */
+  public void gateAlerts(int breaches) {
+    gateAlerts.addAndGet(breaches);
+  }
+
+  /** A halt_and_alert gate stopped a batch (and the task). */
+  public void gateHalted() {
+    gateHalts.incrementAndGet();
+  }
+
+  @Override
+  public long getGateAlerts() {
+    return gateAlerts.get();
+  }
+
+  @Override
+  public long getGateHalts() {
+    return gateHalts.get();
   }
 
   public void toDlq() {

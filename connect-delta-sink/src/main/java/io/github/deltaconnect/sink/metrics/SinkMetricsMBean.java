@@ -38,4 +38,10 @@ public interface SinkMetricsMBean {
   long getMaxBufferedBytes();
 
   long getTableVersion();
+
+  /** Gates with action alert that committed batches broke. */
+  long getGateAlerts();
+
+  /** Batches a halt_and_alert gate stopped (each stops the task). */
+  long getGateHalts();
 }
