@@ -130,6 +130,48 @@ class QualityGatesTest {
     assertEquals(30, reader().rows().size());
   }
 
+  /** The commitInfo of {@code version}, read from the log file as JSON (not through Kernel). */
+  com.fasterxml.jackson.databind.JsonNode commitInfo(long version) throws Exception {
+    Path file = dir.resolve("table").resolve("_delta_log")
+        .resolve(String.format("%020d.json", version));
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> lines = Files.readAllLines(file);
+    assertTrue(lines.get(0).contains("\"commitInfo\""), "commitInfo stays the first action");
+    for (String line : lines) {
+      com.fasterxml.jackson.databind.JsonNode node = json.readTree(line);
+      if (node.has("commitInfo")) {
+        return node.get("commitInfo");
+      }
+    }
+    throw new AssertionError("no commitInfo in " + file);
+  }
+
+  @Test
+  void eachVersionsGateMetricsAndRowCountsAreInItsCommitInfo() throws Exception {
+    List<SinkRecord> all = TableSinkTest.events(0, 0, 60);
+    assertEquals(null, runTask(props("delta.gates", "regions,volume",
+        "delta.gate.regions.metric", "null_rate_region", "delta.gate.regions.threshold", "0.2",
+        "delta.gate.regions.action", "alert",
+        "delta.gate.volume.metric", "row_count", "delta.gate.volume.min", "1"), all));
+    for (long version : List.of(0L, 1L)) {
+      com.fasterxml.jackson.databind.JsonNode info = commitInfo(version);
+      com.fasterxml.jackson.databind.JsonNode m = info.get("operationMetrics");
+      assertEquals("30", m.get("numOutputRows").asText(), info.toString());
+      assertEquals("30", m.get("gate.row_count").asText());
+      assertEquals(1.0 / 3, Double.parseDouble(m.get("gate.null_rate_region").asText()), 1e-9);
+      assertEquals("regions", m.get("gate.breaches").asText());
+      assertTrue(Long.parseLong(m.get("numOutputBytes").asText()) > 0);
+      assertTrue(m.get("batchId").asText().length() > 10);
+      // What Kernel wrote is untouched.
+      assertTrue(info.get("engineInfo").asText().contains("kafka-connect-delta-sink"), info.toString());
+      assertEquals(version == 0 ? "CREATE TABLE" : "STREAMING UPDATE",
+          info.get("operation").asText());
+      assertTrue(info.has("txnId") && info.has("timestamp"));
+    }
+    assertEquals(TableSinkTest.expectedIds(all), TableSinkTest.ids(reader().rows()),
+        "Kernel still reads the table");
+  }
+
   /** An in-process webhook receiver: records bodies; answers with {@code status}. */
   static final class Receiver implements AutoCloseable {
     final com.sun.net.httpserver.HttpServer server;

@@ -67,23 +67,26 @@ class SecretsIT {
   static final String ACCESS_KEY = "lake-writer";
   static final List<String> SECRET_KEYS = List.of("hadoop.fs.s3a.secret.key",
       "hadoop.fs.s3a.bucket.lake.secret.key", "hadoop.fs.s3a.session.token",
-      "hadoop.fs.s3a.encryption.key", "value.converter.basic.auth.user.info");
+      "hadoop.fs.s3a.encryption.key", "value.converter.basic.auth.user.info",
+      "delta.gates.alert.webhook.url");
 
   /** Secret name -> value; random per run, so any match comes from this run. */
   final Map<String, String> secrets = new LinkedHashMap<>();
   final List<String> registryAuthorizations = new CopyOnWriteArrayList<>();
+  final List<String> webhookCalls = new CopyOnWriteArrayList<>();
 
   @TempDir
   Path tmp;
   S3Server s3;
   HttpServer registry;
+  HttpServer webhook;
   EmbeddedConnectCluster connect;
   LogCapture log;
 
   @BeforeAll
   void start() throws Exception {
     for (String name : List.of("S3", "S3-WRONG", "S3-WRONG-BUCKET", "S3-TOKEN", "REGISTRY",
-        "REGISTRY-URL", "LOCATION")) {
+        "REGISTRY-URL", "LOCATION", "WEBHOOK")) {
       secrets.put(name, "SECRET-" + name + "-" + random(8));
     }
     // SSE-C takes a base64 AES-256 key: 32 bytes, readable inside so a leak is easy to spot.
@@ -92,6 +95,7 @@ class SecretsIT {
     s3 = new S3Server(ACCESS_KEY, secrets.get("S3"));
     s3.createBucket("lake");
     registry = refusingRegistry();
+    webhook = failingWebhook();
     connect = ConnectHarness.start("secrets", 1);
     log = LogCapture.install();
   }
@@ -106,6 +110,9 @@ class SecretsIT {
     }
     if (registry != null) {
       registry.stop(0);
+    }
+    if (webhook != null) {
+      webhook.stop(0);
     }
     if (s3 != null) {
       s3.close();
@@ -171,6 +178,10 @@ class SecretsIT {
     assertTrue(workerLog.contains("Committed") && workerLog.contains("Status Code: 403")
         && workerLog.contains("HTTP 401") && workerLog.contains("goes to the DLQ"),
         "the capture saw commits, failures with their traces, and DEBUG from the plugin");
+    assertTrue(webhookCalls.stream().anyMatch(p -> p.endsWith(secrets.get("WEBHOOK")))
+        && workerLog.contains("Quality gate alert") && workerLog.contains("webhook attempt"),
+        "gate alerts were logged and posted to the secret URL, which refused them: "
+            + webhookCalls.size() + " calls");
     assertTrue(places.get("DLQ records").contains("__connect.errors.exception.stacktrace"),
         "bad records reached the DLQ with their stack traces");
     String table = places.get("Delta table");
@@ -223,6 +234,15 @@ class SecretsIT {
     s3.s3aSettings().forEach((k, v) -> config.put("hadoop." + k, v));
     // Configured but not sent: S3Proxy refuses requests with x-amz-security-token.
     config.put("hadoop.fs.s3a.session.token", secrets.get("S3-TOKEN"));
+    // A gate every batch breaks (alert: the batch commits), posted to a webhook whose URL is a
+    // secret (as a Slack one is) and which answers 500, so the retries and failures are logged.
+    config.put("delta.gates", "always");
+    config.put("delta.gate.always.metric", "row_count");
+    config.put("delta.gate.always.max", "1");
+    config.put("delta.gate.always.action", "alert");
+    config.put("delta.gates.alert.webhook.url", "http://127.0.0.1:"
+        + webhook.getAddress().getPort() + "/services/" + secrets.get("WEBHOOK"));
+    config.put("delta.gates.alert.retry.backoff.ms", "50");
     return config;
   }
 
@@ -418,6 +438,20 @@ class SecretsIT {
   }
 
   /** A registry that refuses every request (HTTP 401) and remembers the credentials it got. */
+  /** A webhook receiver that records the paths it is called on and answers 500. */
+  HttpServer failingWebhook() throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", exchange -> {
+      webhookCalls.add(exchange.getRequestURI().getPath());
+      exchange.getRequestBody().readAllBytes();
+      exchange.sendResponseHeaders(500, -1);
+      exchange.close();
+    });
+    server.start();
+    return server;
+  }
+
   HttpServer refusingRegistry() throws IOException {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -209,6 +209,7 @@ public final class BatchCommitter {
       if (gateState != null) {
         txn.addDomainMetadata(gateDomain, gateState.encode());
       }
+      txn.withCommitterProperties(history(buffer.records(), files, decision, batchId));
       List<Row> actions = files.appendActions(table.engine(), state);
       if (firstTriedAfter == NOT_TRIED) {
         firstTriedAfter = snapshot.map(Snapshot::getVersion).orElse(-1L);
@@ -304,6 +305,7 @@ public final class BatchCommitter {
         ? DataLayoutSpec.noDataLayout()
         : DataLayoutSpec.partitioned(partitionColumns.stream().map(c -> new Column(c)).toList());
     return TableManager.buildCreateTableTransaction(table.location(), schema, engineInfo)
+        .withCommitter(HistoryCommitter.INSTANCE)
         .withDataLayoutSpec(layout)
         .withTableProperties(props)
         .build(table.engine());
@@ -338,6 +340,23 @@ public final class BatchCommitter {
           Gates.ranges(ranges), true);
     }
     return decision;
+  }
+
+  /** What {@link HistoryCommitter} adds to the version's commitInfo.operationMetrics. */
+  private static java.util.function.Supplier<Map<String, String>> history(int rows, DataFiles files,
+      GateDecision decision, String batchId) {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("numFiles", Integer.toString(files.fileCount()));
+    m.put("numOutputRows", Integer.toString(rows));
+    m.put("numOutputBytes", Long.toString(files.byteCount()));
+    m.put("batchId", batchId);
+    decision.values().forEach((k, v) -> m.put("gate." + k, String.valueOf(v)));
+    if (!decision.isClean()) {
+      m.put("gate.breaches", String.join(",", decision.breaches().stream()
+          .map(b -> b.gate().name()).toList()));
+    }
+    Map<String, String> frozen = Map.copyOf(m);
+    return () -> frozen;
   }
 
   public static void checkWritable(Snapshot snapshot) {

@@ -115,7 +115,8 @@ public class DeltaTable implements AutoCloseable {
   /** The latest snapshot, or empty when no table exists at the location yet. */
   public Optional<Snapshot> latest() {
     try {
-      return Optional.of(TableManager.loadSnapshot(location).build(engine));
+      return Optional.of(TableManager.loadSnapshot(location)
+          .withCommitter(HistoryCommitter.INSTANCE).build(engine));
     } catch (TableNotFoundException e) {
       return Optional.empty();
     }
