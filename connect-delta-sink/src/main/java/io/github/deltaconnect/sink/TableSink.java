@@ -62,6 +62,8 @@ public final class TableSink {
   private final SinkMetrics metrics;
   private final LongSupplier clock;
   private final int taskId;
+  /** The quarantine table (beside the table, sharing its filesystems), or null. */
+  private final DeltaTable quarantine;
   /** Where gate breaches go (log, webhook); null without gates. Closed in stop(). */
   private final Alerts alerts;
   /** The quality rules' violation header, when a data_quality_score gate needs it; else null. */
@@ -100,9 +102,14 @@ public final class TableSink {
     this.alerts = config.gates().isEmpty() ? null : new Alerts(config.gatesWebhook(),
         config.gatesWebhookTimeout(), config.gatesWebhookRetries(), config.gatesWebhookBackoff(),
         "delta-sink-alerts-" + connectorId + "-" + taskId);
+    boolean addColumns = config.schemaEvolution() == SchemaEvolution.ADD_COLUMNS;
+    this.quarantine = config.quarantines() ? table.beside(config.quarantineLocation()) : null;
+    BatchCommitter quarantineCommitter = quarantine == null ? null
+        : new BatchCommitter(quarantine, domain, taskId, config.commitRetries(),
+            config.checkpointInterval(), addColumns, FaultPoint.parse(""));
     this.committer = new BatchCommitter(table, domain, taskId, config.commitRetries(),
-        config.checkpointInterval(), config.schemaEvolution() == SchemaEvolution.ADD_COLUMNS,
-        FaultPoint.parse(config.testFault()), new Gates(config.gates()), alerts, clock);
+        config.checkpointInterval(), addColumns, FaultPoint.parse(config.testFault()),
+        new Gates(config.gates()), alerts, quarantineCommitter, clock);
     // Counting tagged rows costs a header lookup per record: only when a gate reads them.
     this.tagHeader = config.gates().stream()
         .anyMatch(g -> g.metric() instanceof GateMetric.QualityScore)
@@ -122,24 +129,35 @@ public final class TableSink {
     this.memoryBudget = config.bufferMemoryBytes();
   }
 
-  /** Resumes each partition right after the offset the table stores for it. */
+  /**
+   * Resumes each partition right after the offset the table stores for it (or the quarantine
+   * table, when a later batch of the partition was quarantined).
+   */
   public synchronized void open(Collection<TopicPartition> partitions) {
     partitions.forEach(tp -> instances.putIfAbsent(tp, tp));
     Optional<Snapshot> snapshot = table.latest();
-    if (snapshot.isEmpty()) {
+    Map<TopicPartition, Long> stored = new HashMap<>();
+    if (snapshot.isPresent()) {
+      if (config.enableDomainMetadata()) {
+        snapshot = Optional.of(committer.enableDomainMetadata(snapshot.get()));
+      }
+      BatchCommitter.checkWritable(snapshot.get()); // fail now, not at the first commit
+      stored.putAll(DeltaTable.storedOffsets(snapshot.get(), domain, partitions));
+    }
+    Map<TopicPartition, Long> quarantined = quarantine == null ? Map.of()
+        : quarantine.latest().map(q -> DeltaTable.storedOffsets(q, domain, partitions))
+            .orElse(Map.of());
+    quarantined.forEach((tp, offset) -> stored.merge(tp, offset, Math::max));
+    if (snapshot.isEmpty() && quarantined.isEmpty()) {
       LOG.info("No Delta table at {} yet; {} start from the consumer group's offsets",
           table.location(), partitions);
       return;
     }
-    if (config.enableDomainMetadata()) {
-      snapshot = Optional.of(committer.enableDomainMetadata(snapshot.get()));
-    }
-    BatchCommitter.checkWritable(snapshot.get()); // fail now, not at the first commit
-    Map<TopicPartition, Long> stored = DeltaTable.storedOffsets(snapshot.get(), domain, partitions);
     stored.forEach((tp, offset) -> context.offset(tp, offset + 1));
     committed.putAll(stored);
-    LOG.info("Opened {} at table {} version {}; resuming after stored offsets {}", partitions,
-        table.location(), snapshot.get().getVersion(), stored);
+    LOG.info("Opened {} at table {} version {}; resuming after stored offsets {}{}", partitions,
+        table.location(), snapshot.map(Snapshot::getVersion).orElse(-1L), stored,
+        quarantined.isEmpty() ? "" : " (quarantine table: " + quarantined + ")");
   }
 
   public synchronized void put(Collection<SinkRecord> records) {
@@ -506,16 +524,23 @@ public final class TableSink {
       if (c.recovered()) {
         metrics.recovered();
       }
-      metrics.written(records);
-      metrics.committed(c.version(), c.files(), c.bytes(), done.millis());
+      boolean quarantined = c.quarantinedTo() != null;
+      if (quarantined) {
+        metrics.quarantined(records);
+      } else {
+        metrics.written(records);
+        metrics.committed(c.version(), c.files(), c.bytes(), done.millis());
+      }
       metrics.gateAlerts(c.gates().breaches().size());
-      LOG.info("Committed {} records ({} files, {} bytes) to {} version {} in {} ms ({}, after {} ms"
-              + " of buffering) for task {}; offsets {}{}", records, c.files(), c.bytes(),
-          table.location(), c.version(), done.millis(), batch.reason(), batch.bufferingMs(),
-          taskId, c.offsets(), c.gates().values().isEmpty() ? "" : "; gates " + c.gates().values()
-              + (c.gates().isClean() ? "" : ", broken " + c.gates().breaches().stream()
-                  .map(b -> b.gate().name()).toList()));
-      if (converter != null && !c.tableSchema().equals(converter.tableSchema())) {
+      LOG.info("Committed {} records ({} files, {} bytes) to {}{} version {} in {} ms ({}, after {}"
+              + " ms of buffering) for task {}; offsets {}{}", records, c.files(), c.bytes(),
+          quarantined ? "the QUARANTINE table " : "", quarantined ? c.quarantinedTo()
+              : table.location(), c.version(), done.millis(), batch.reason(),
+          batch.bufferingMs(), taskId, c.offsets(), c.gates().values().isEmpty() ? ""
+              : "; gates " + c.gates().values() + (c.gates().isClean() ? "" : ", broken "
+                  + c.gates().breaches().stream().map(b -> b.gate().name()).toList()));
+      // The quarantine table's schema says nothing about this table's.
+      if (!quarantined && converter != null && !c.tableSchema().equals(converter.tableSchema())) {
         // Another task added columns. Rows buffered since have the old shape: commit them as
         // they are, then convert further records to the table's current schema.
         if (!buffer.isEmpty()) {

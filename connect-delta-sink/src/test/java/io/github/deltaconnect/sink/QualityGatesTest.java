@@ -130,6 +130,51 @@ class QualityGatesTest {
     assertEquals(30, reader().rows().size());
   }
 
+  @Test
+  void aQuarantinedBatchGoesWholeToTheQuarantineTableWithItsOffsetsAndIsNotRepeatedAfterARestart() {
+    // Offsets 30-59 have a null region every third record; the batches before and after have none.
+    List<SinkRecord> all = new ArrayList<>();
+    for (long o = 0; o < 90; o++) {
+      String region = o >= 30 && o < 60 && o % 3 == 0 ? null : "eu";
+      all.add(TableSinkTest.event(0, o, region, TableSinkTest.DAY0 + o));
+    }
+    Map<String, String> p = props("delta.gates", "regions",
+        "delta.gate.regions.metric", "null_rate_region", "delta.gate.regions.threshold", "0.2",
+        "delta.gate.regions.action", "quarantine");
+    // The first task ends after two batches (the second quarantined) without closing: a crash.
+    FakeContext ctx = new FakeContext(false);
+    TableSink first = sink(ctx, p);
+    first.open(List.of(P0));
+    first.put(all.subList(0, 60));
+    first.awaitInFlightCommit();
+    first.stop();
+    TableReader quarantine = new TableReader(
+        DeltaTable.qualify(dir.resolve("table").toString() + "_quarantine"));
+    assertEquals(TableSinkTest.expectedIds(all.subList(30, 60)),
+        TableSinkTest.ids(quarantine.rows()), "the whole batch, in the quarantine table");
+    assertEquals(TableSinkTest.expectedIds(all.subList(0, 30)),
+        TableSinkTest.ids(reader().rows()), "the main table stays clean");
+    assertEquals(30, metrics.getRecordsQuarantined());
+
+    // The next task resumes after the quarantined offsets, not the main table's.
+    FakeContext again = new FakeContext(false);
+    TableSink second = sink(again, p);
+    second.open(List.of(P0));
+    assertEquals(60L, again.offsets.get(P0));
+    second.put(all.subList(60, 90));
+    second.close(List.of(P0));
+    second.stop();
+    List<String> main = TableSinkTest.ids(reader().rows());
+    List<String> held = TableSinkTest.ids(quarantine.rows());
+    assertEquals(60, main.size());
+    assertEquals(30, held.size());
+    List<String> both = new ArrayList<>(main);
+    both.addAll(held);
+    assertEquals(TableSinkTest.expectedIds(all), both.stream().sorted().toList(),
+        "table + quarantine == produced, none twice");
+    assertEquals(List.of(), quarantine.missingFiles());
+  }
+
   /** The commitInfo of {@code version}, read from the log file as JSON (not through Kernel). */
   com.fasterxml.jackson.databind.JsonNode commitInfo(long version) throws Exception {
     Path file = dir.resolve("table").resolve("_delta_log")

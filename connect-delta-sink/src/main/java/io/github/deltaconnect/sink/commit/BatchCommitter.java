@@ -69,7 +69,15 @@ public final class BatchCommitter {
    * the log shows it landed (its response was lost).
    */
   public record Committed(long version, int files, long bytes, Map<TopicPartition, Long> offsets,
-      StructType tableSchema, boolean recovered, GateDecision gates) implements Outcome {}
+      StructType tableSchema, boolean recovered, GateDecision gates, String quarantinedTo)
+      implements Outcome {
+
+    /** The same commit, made in the quarantine table at {@code location} for {@code gates}. */
+    Committed quarantined(GateDecision decision, String location) {
+      return new Committed(version, files, bytes, offsets, tableSchema, recovered, decision,
+          location);
+    }
+  }
 
   /**
    * The table already holds some of the batch's partitions past where the batch starts: nothing was
@@ -89,6 +97,7 @@ public final class BatchCommitter {
   private final String engineInfo;
   private final Gates gates;
   private final Alerts alerts;
+  private final BatchCommitter quarantine;
   private final String gateDomain;
   private final LongSupplier clock;
 
@@ -99,18 +108,20 @@ public final class BatchCommitter {
   public BatchCommitter(DeltaTable table, OffsetDomain domain, int taskId, int maxRetries,
       int checkpointInterval, boolean columnMapping, FaultPoint fault) {
     this(table, domain, taskId, maxRetries, checkpointInterval, columnMapping, fault,
-        new Gates(List.of()), null, System::currentTimeMillis);
+        new Gates(List.of()), null, null, System::currentTimeMillis);
   }
 
   /**
    * With quality {@code gates} checked on every batch before it is committed, breaches reported to
-   * {@code alerts} (null: none configured).
+   * {@code alerts} (null: none configured), and batches a quarantine gate refuses committed by
+   * {@code quarantine} (null: no such gate) instead.
    */
   public BatchCommitter(DeltaTable table, OffsetDomain domain, int taskId, int maxRetries,
       int checkpointInterval, boolean columnMapping, FaultPoint fault, Gates gates, Alerts alerts,
-      LongSupplier clock) {
+      BatchCommitter quarantine, LongSupplier clock) {
     this.gates = gates;
     this.alerts = alerts;
+    this.quarantine = quarantine;
     this.gateDomain = GateState.domain(domain.connectorId(), taskId);
     this.clock = clock;
     this.table = table;
@@ -171,6 +182,13 @@ public final class BatchCommitter {
         long covered = buffer.firstAddedAtMs() < 0 ? 0
             : clock.getAsLong() - buffer.firstAddedAtMs();
         decision = gate(buffer, schema, ranges, covered, previous);
+        if (decision.quarantines()) {
+          // The whole batch, offsets included, goes to the quarantine table; this table and its
+          // gate state stay as they are. A fenced or failed quarantine commit is handled there.
+          Outcome q = quarantine.commit(buffer, schema, partitionColumns);
+          return q instanceof Committed c ? c.quarantined(decision, quarantine.table.location())
+              : q;
+        }
         gateState = previous.next(Gates.rate(buffer.records(), covered),
             BatchMetrics.schemaHash(schema));
       }
@@ -243,7 +261,7 @@ public final class BatchCommitter {
       fault.at(FaultPoint.Stage.AFTER_COMMIT);
       return new Committed(result.getVersion(), files.fileCount(), files.byteCount(), offsets,
           result.getPostCommitSnapshot().map(Snapshot::getSchema).orElse(tableSchema), false,
-          decision);
+          decision, null);
     }
     // Every attempt conflicted, and the log (read at the top of the last pass) does not hold the
     // batch: no version references its files.
@@ -282,7 +300,7 @@ public final class BatchCommitter {
     Map<TopicPartition, Long> offsets = new HashMap<>();
     ranges.forEach((tp, r) -> offsets.put(tp, r.last()));
     return new Committed(version, files.fileCount(), files.byteCount(), offsets, latest.getSchema(),
-        true, decision);
+        true, decision, null);
   }
 
   private UnknownOutcomeException unknown(DataFiles files, RuntimeException cause) {
@@ -336,8 +354,8 @@ public final class BatchCommitter {
       throw new GateHalted(message, decision);
     }
     if (!decision.isClean() && alerts != null) {
-      alerts.breach(table.location(), domain.connectorId(), taskId, decision,
-          Gates.ranges(ranges), true);
+      alerts.breach(decision.quarantines() ? quarantine.table.location() : table.location(),
+          domain.connectorId(), taskId, decision, Gates.ranges(ranges), true);
     }
     return decision;
   }

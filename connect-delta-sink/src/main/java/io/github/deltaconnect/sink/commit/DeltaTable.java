@@ -39,6 +39,8 @@ public class DeltaTable implements AutoCloseable {
   private final Engine engine;
   private final Configuration conf;
   private final TaskFileSystems fileSystems;
+  /** Whether close() closes the filesystems (false for a table opened beside another). */
+  private final boolean owner;
 
   /** A table whose log files are written by {@code logWriter} (tests inject faults there). */
   public DeltaTable(String location, Configuration conf, LogWriter logWriter) {
@@ -46,6 +48,7 @@ public class DeltaTable implements AutoCloseable {
     this.conf = conf;
     this.fileSystems = new TaskFileSystems(conf);
     this.engine = DefaultEngine.create(new TaskFileIO(fileSystems, logWriter));
+    this.owner = true;
   }
 
   /** A table with each store's native put-if-absent for log files. */
@@ -55,10 +58,23 @@ public class DeltaTable implements AutoCloseable {
 
   /** The same table, engine and filesystems (for wrappers that intercept calls). */
   protected DeltaTable(DeltaTable table) {
-    this.location = table.location;
+    this(table, table.location, true);
+  }
+
+  private DeltaTable(DeltaTable table, String location, boolean owner) {
+    this.location = location;
     this.conf = table.conf;
     this.fileSystems = table.fileSystems;
     this.engine = table.engine;
+    this.owner = owner;
+  }
+
+  /**
+   * Another table through this one's engine and filesystems (the quarantine table): same
+   * settings, nothing more to open; closing it closes nothing, this table's close() does.
+   */
+  public DeltaTable beside(String otherLocation) {
+    return new DeltaTable(this, qualify(otherLocation), false);
   }
 
   public static DeltaTable open(DeltaSinkConfig config) {
@@ -109,7 +125,9 @@ public class DeltaTable implements AutoCloseable {
   /** Closes the table's filesystems; the table is unusable afterwards. */
   @Override
   public void close() {
-    fileSystems.close();
+    if (owner) {
+      fileSystems.close();
+    }
   }
 
   /** The latest snapshot, or empty when no table exists at the location yet. */

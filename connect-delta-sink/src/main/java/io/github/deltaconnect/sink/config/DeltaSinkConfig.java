@@ -39,6 +39,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String COMMIT_PIPELINED = "delta.commit.pipelined";
   public static final String GATES = "delta.gates";
   public static final String GATES_TAG_HEADER = "delta.gates.tag.header";
+  public static final String GATES_QUARANTINE_LOCATION = "delta.gates.quarantine.location";
   public static final String GATES_WEBHOOK_URL = "delta.gates.alert.webhook.url";
   public static final String GATES_WEBHOOK_TIMEOUT_MS = "delta.gates.alert.timeout.ms";
   public static final String GATES_WEBHOOK_RETRIES = "delta.gates.alert.retries";
@@ -221,6 +222,12 @@ public final class DeltaSinkConfig extends AbstractConfig {
         Importance.LOW, "Header the quality rules transform (action=tag) adds to records that"
             + " violated a rule; data_quality_score is the share of a batch's rows without it.",
         GROUP_GATES, ++order, Width.SHORT, "Violation tag header");
+    def.define(GATES_QUARANTINE_LOCATION, Type.STRING, "", Importance.MEDIUM,
+        "Where gates with action=quarantine put a whole batch instead of the table: a Delta table"
+            + " with the same columns and partitioning, and its own stored offsets, so a"
+            + " quarantined batch is neither lost nor repeated. Empty: beside the table, at its"
+            + " location with '_quarantine' appended.",
+        GROUP_GATES, ++order, Width.LONG, "Quarantine table");
     def.define(GATES_WEBHOOK_URL, Type.PASSWORD, null, new WebhookUrl(), Importance.MEDIUM,
         "An HTTP(S) URL that receives every gate breach as a POST of Slack-compatible JSON ('text'"
             + " plus the details under 'deltaconnect'), e.g. a Slack incoming webhook. A password:"
@@ -335,6 +342,24 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public String gatesTagHeader() {
     return getString(GATES_TAG_HEADER);
+  }
+
+  /** The quarantine table's location (qualified like the table's). */
+  public String quarantineLocation() {
+    String set = getString(GATES_QUARANTINE_LOCATION).trim();
+    if (!set.isEmpty()) {
+      return set;
+    }
+    String table = tableLocation().trim();
+    while (table.endsWith("/") && table.length() > 1) {
+      table = table.substring(0, table.length() - 1);
+    }
+    return table + "_quarantine";
+  }
+
+  /** Whether any gate quarantines. */
+  public boolean quarantines() {
+    return gates.stream().anyMatch(g -> g.action() == io.github.deltaconnect.sink.gate.GateAction.QUARANTINE);
   }
 
   /** Where gate breaches are posted, or null. */

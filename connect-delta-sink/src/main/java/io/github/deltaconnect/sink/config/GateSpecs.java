@@ -75,8 +75,8 @@ final class GateSpecs {
     try {
       action = GateAction.of(actionText);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(prefix + "action", actionText, "one of halt_and_alert, alert"
-          + " (quarantine and registry_validation are not available yet)");
+      throw new ConfigException(prefix + "action", actionText, "one of halt_and_alert,"
+          + " quarantine, alert (registry_validation is not available yet)");
     }
     Double threshold = number(props, prefix + "threshold");
     Double min = number(props, prefix + "min");

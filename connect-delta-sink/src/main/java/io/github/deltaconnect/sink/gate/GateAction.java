@@ -6,6 +6,11 @@ import java.util.Locale;
 public enum GateAction {
   /** Nothing of the batch is committed; the task stops with the reason; the alert fires. */
   HALT_AND_ALERT,
+  /**
+   * The whole batch is committed to the quarantine table instead of the main one, with its
+   * offsets (so it is neither lost nor repeated), and the alert fires.
+   */
+  QUARANTINE,
   /** The batch is committed and the alert fires. */
   ALERT;
 

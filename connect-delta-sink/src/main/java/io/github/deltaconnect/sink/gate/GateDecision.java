@@ -27,6 +27,11 @@ public record GateDecision(Map<String, Object> values, List<Breach> breaches) {
     return breaches.stream().anyMatch(b -> b.gate().action() == GateAction.HALT_AND_ALERT);
   }
 
+  /** Whether the batch goes to the quarantine table (a quarantine gate broke, none that halts). */
+  public boolean quarantines() {
+    return !halts() && breaches.stream().anyMatch(b -> b.gate().action() == GateAction.QUARANTINE);
+  }
+
   public boolean isClean() {
     return breaches.isEmpty();
   }

@@ -32,6 +32,7 @@ public final class SinkMetrics implements SinkMetricsMBean {
   private final AtomicLong maxBufferedBytes = new AtomicLong();
   private final AtomicLong tableVersion = new AtomicLong(-1);
   private final AtomicLong gateAlerts = new AtomicLong();
+  private final AtomicLong recordsQuarantined = new AtomicLong();
   private final AtomicLong gateHalts = new AtomicLong();
   private ObjectName name;
 
@@ -62,6 +63,16 @@ public final class SinkMetrics implements SinkMetricsMBean {
   /** A committed batch broke {@code breaches} gates with action alert. */
   public void gateAlerts(int breaches) {
     gateAlerts.addAndGet(breaches);
+  }
+
+  /** A quarantine gate sent a batch of {@code records} to the quarantine table. */
+  public void quarantined(long records) {
+    recordsQuarantined.addAndGet(records);
+  }
+
+  @Override
+  public long getRecordsQuarantined() {
+    return recordsQuarantined.get();
   }
 
   /** A halt_and_alert gate stopped a batch (and the task). */

@@ -42,6 +42,9 @@ public interface SinkMetricsMBean {
   /** Gates with action alert that committed batches broke. */
   long getGateAlerts();
 
+  /** Records a quarantine gate sent to the quarantine table. */
+  long getRecordsQuarantined();
+
   /** Batches a halt_and_alert gate stopped (each stops the task). */
   long getGateHalts();
 }
