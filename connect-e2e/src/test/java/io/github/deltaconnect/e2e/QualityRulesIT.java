@@ -212,6 +212,30 @@ class QualityRulesIT {
     connect.deleteConnector(CONNECTOR);
   }
 
+  @Test
+  void theConfigExampleStartsItsTasksSoItsRulePropertiesAreValid() throws Exception {
+    // The validate endpoint does not know the rule.<name>.* properties (PluginPackagingIT checks
+    // the rest): their errors show when a task configures the transform.
+    String topic = "quality-example";
+    connect.kafka().createTopic(topic, 2);
+    Map<String, String> config = ConfigExamples.load("quality-rules.json");
+    config.put("topics", topic);
+    config.put("delta.table.location", tmp.resolve("example").toString());
+    config.put("errors.deadletterqueue.topic.name", topic + "-dlq");
+    connect.configureConnector(topic, config);
+    // Fails fast with the task's trace instead of waiting for RUNNING to time out.
+    List<String> states = Waits.until(java.time.Duration.ofSeconds(60), () -> {
+      var status = connect.connectorStatus(topic);
+      List<String> tasks = status.tasks().stream()
+          .map(t -> t.state() + ("FAILED".equals(t.state()) ? ": " + t.trace() : "")).toList();
+      boolean settled = tasks.size() == 2
+          && tasks.stream().allMatch(t -> t.startsWith("RUNNING") || t.startsWith("FAILED"));
+      return settled ? tasks : null;
+    }, "the example's tasks never started");
+    assertEquals(List.of("RUNNING", "RUNNING"), states, "the example's quality rules configure");
+    connect.deleteConnector(topic);
+  }
+
   /** The attributes summed over the transform instances (one per task) matching {@code pattern}. */
   static Map<String, Long> counters(String pattern, boolean perRule, String... attributes)
       throws Exception {
