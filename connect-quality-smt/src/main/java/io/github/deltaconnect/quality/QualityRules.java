@@ -199,6 +199,12 @@ public abstract class QualityRules<R extends ConnectRecord<R>>
     }
     metrics.tagged();
     Headers headers = record.headers().duplicate();
+    // One header, also behind a chain of quality transforms: add to what an earlier one tagged.
+    org.apache.kafka.connect.header.Header earlier = headers.lastWithName(tagHeader);
+    if (earlier != null && earlier.value() != null) {
+      names.insert(0, earlier.value() + ",");
+      headers.remove(tagHeader);
+    }
     headers.addString(tagHeader, names.toString());
     return record.newRecord(record.topic(), record.kafkaPartition(), record.keySchema(),
         record.key(), record.valueSchema(), record.value(), record.timestamp(), headers);

@@ -246,6 +246,21 @@ class QualityRulesTest {
   }
 
   @Test
+  void aSecondTransformInAChainAddsToTheTagHeaderInsteadOfRepeatingIt() {
+    QualityRules<SinkRecord> t = value("rules", "b", "rule.b.type", "not_null",
+        "rule.b.field", "email", "rule.b.action", "tag");
+    SinkRecord tagged = record(event().put("email", null));
+    tagged.headers().addString("dq.violations", "a");
+    SinkRecord out = t.apply(tagged);
+    int count = 0;
+    for (var it = out.headers().allWithName("dq.violations"); it.hasNext(); it.next()) {
+      count++;
+    }
+    assertEquals(1, count);
+    assertEquals("a,b", out.headers().lastWithName("dq.violations").value());
+  }
+
+  @Test
   void theStrongestActionWinsAndAFailureListsOnlyFailingRules() {
     QualityRules<SinkRecord> t = value("rules", "t,d,f",
         "rule.t.type", "not_null", "rule.t.field", "email", "rule.t.action", "tag",

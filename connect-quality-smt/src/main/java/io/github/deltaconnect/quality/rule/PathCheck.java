@@ -26,7 +26,9 @@ abstract class PathCheck implements Check {
   public final String violation(Object root) {
     if (root instanceof Struct struct) {
       Schema schema = struct.schema();
-      if (schema != lastSchema) {
+      // Identity first (converters reuse schema objects); equals() for those that do not, so the
+      // WARN below stays once per schema.
+      if (schema != lastSchema && !schema.equals(lastSchema)) {
         lastMissing = path.missingIn(schema);
         lastSchema = schema;
         if (lastMissing != null) {
