@@ -58,7 +58,7 @@ class GateConfigTest {
     assertTrue(error("delta.gates", "g", "delta.gate.g.metric", "max_amount",
         "delta.gate.g.min", "5", "delta.gate.g.max", "1").contains("below delta.gate.g.min"));
     assertTrue(error("delta.gates", "g", "delta.gate.g.metric", "schema_hash",
-        "delta.gate.g.action", "quarantine").contains("not available yet"));
+        "delta.gate.g.action", "registry_validation").contains("not available yet"));
     assertTrue(error("delta.gates", "g", "delta.gate.g.metric", "schema_hash",
         "delta.gate.h.metric", "row_count").contains("not listed in delta.gates"));
     assertTrue(error("delta.gates", "g", "delta.gate.g.metric", "schema_hash",
