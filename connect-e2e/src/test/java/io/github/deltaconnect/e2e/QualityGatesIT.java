@@ -143,4 +143,77 @@ class QualityGatesIT {
     assertTrue(versions >= 2, "versions with gate metrics: " + versions);
     connect.deleteConnector(CONNECTOR);
   }
+
+  static List<String> ids(Path table) {
+    return new TableReader(Tables.uri(table)).rows().stream()
+        .map(r -> String.valueOf(r.get("event_id"))).sorted().toList();
+  }
+
+  /** A good event whose region is {@code region} (a JSON literal: null or a quoted string). */
+  static String withRegion(int seq, String region) {
+    return Events.good(0, seq).replaceFirst("\"region\":(null|\"[^\"]*\")",
+        "\"region\":" + region);
+  }
+
+  @Test
+  void aQuarantinedBatchIsInTheQuarantineTableOnceAcrossAWorkerRestart() throws Exception {
+    String topic = "quarantined-events";
+    String connector = "quarantine-sink";
+    connect.kafka().createTopic(topic, 1);
+    connect.kafka().createTopic(topic + "-dlq", 1);
+    Path table = tmp.resolve("q-events");
+    Map<String, String> config = ConnectHarness.sinkConfig(topic, table, topic + "-dlq");
+    config.put("tasks.max", "1");
+    config.put("delta.flush.size", "10");
+    config.put("delta.gates", "regions");
+    config.put("delta.gate.regions.metric", "null_rate_region");
+    config.put("delta.gate.regions.threshold", "0.5");
+    config.put("delta.gate.regions.action", "quarantine");
+    List<String> main = new ArrayList<>();
+    List<String> quarantined = new ArrayList<>();
+    int produced = 0;
+    int garbage = 0;
+    try (Producer producer = new Producer(connect)) {
+      for (int seq = 0; seq < 20; seq++, produced++) { // every region set: lands
+        producer.send(topic, 0, Events.id(0, seq), withRegion(seq, "\"eu-west\""));
+        main.add(Events.id(0, seq));
+      }
+    }
+    connect.configureConnector(connector, config);
+    Tables.awaitStoredOffsets(table, connector, topic, 1, 19);
+    try (Producer producer = new Producer(connect)) {
+      for (int seq = 20; seq < 30; seq++, produced++) { // no region at all: quarantined
+        producer.send(topic, 0, Events.id(0, seq), withRegion(seq, "null"));
+        quarantined.add(Events.id(0, seq));
+      }
+    }
+    Path quarantineTable = tmp.resolve("q-events_quarantine");
+    Waits.until(Duration.ofSeconds(60), () -> Files.exists(quarantineTable.resolve("_delta_log"))
+        && new TableReader(Tables.uri(quarantineTable)).rows().size() == 10 ? Boolean.TRUE : null,
+        "the batch never reached the quarantine table");
+
+    // The worker goes away (the task with it) while more records arrive, then a worker comes.
+    connect.removeWorker();
+    try (Producer producer = new Producer(connect)) {
+      for (int seq = 30; seq < 50; seq++, produced++) {
+        if (seq == 35 || seq == 41) {
+          producer.send(topic, 0, "garbage-" + seq, Events.garbage(seq)); // to the DLQ
+          garbage++;
+        } else {
+          producer.send(topic, 0, Events.id(0, seq), withRegion(seq, "\"us-east\""));
+          main.add(Events.id(0, seq));
+        }
+      }
+    }
+    connect.addWorker();
+    Tables.awaitStoredOffsets(table, connector, topic, 1, 49);
+
+    // By id (the regions were rewritten, so Tables.assertExactlyOnce's row check does not apply).
+    assertEquals(main.stream().sorted().toList(), ids(table), "the main table, each once");
+    assertEquals(quarantined, ids(quarantineTable), "the quarantine table, each once");
+    int dlq = connect.kafka().consume(garbage, 30_000, topic + "-dlq").count();
+    assertEquals(produced, main.size() + quarantined.size() + dlq,
+        "table " + main.size() + " + quarantine " + quarantined.size() + " + DLQ " + dlq);
+    connect.deleteConnector(connector);
+  }
 }
