@@ -81,7 +81,8 @@ public final class BenchmarkRunner {
       }
       if (scenarios.contains("avro")) {
         avro(broker, records, partitions, taskCounts, intervalMs, work, report,
-            !"false".equals(opts.get("peers")), deltaOverrides(opts.get("delta")), full);
+            !"false".equals(opts.get("peers")), deltaOverrides(opts.get("delta")), full,
+            opts.getOrDefault("quality", "false"));
       }
       if (scenarios.contains("freshness")) {
         freshness(broker, work, full, report);
@@ -197,6 +198,64 @@ public final class BenchmarkRunner {
    * our plugin directory, on the Iceberg worker's plugin.path too).
    */
   /** {@code --delta k=v,k=v}: extra settings for our sink's runs (experiments). */
+  /**
+   * {@code --quality true}: the quality rules transform with five rules (one CEL) and three gates
+   * (alert only, so nothing stops the run), each passing every benchmark record: their cost, not
+   * their verdicts. {@code rules}: the five rules alone; {@code nocel}: the four without CEL;
+   * {@code gates}: the gates alone.
+   */
+  static Map<String, String> qualitySettings(String variant) {
+    Map<String, String> q = new LinkedHashMap<>();
+    boolean rules = !"gates".equals(variant);
+    boolean gates = "true".equals(variant) || "gates".equals(variant);
+    boolean cel = !"nocel".equals(variant);
+    if (rules) {
+      rules(q, cel);
+    }
+    if (gates) {
+      gates(q);
+    }
+    return q;
+  }
+
+  private static void rules(Map<String, String> q, boolean cel) {
+    q.put("transforms", "dq");
+    q.put("transforms.dq.type", "io.github.deltaconnect.quality.QualityRules$Value");
+    q.put("transforms.dq.rules", "id_present,amount_range,id_shape,known_region,cel_rule");
+    q.put("transforms.dq.rule.id_present.type", "not_null");
+    q.put("transforms.dq.rule.id_present.field", "event_id");
+    q.put("transforms.dq.rule.amount_range.type", "range");
+    q.put("transforms.dq.rule.amount_range.field", "amount");
+    q.put("transforms.dq.rule.amount_range.min", "0");
+    q.put("transforms.dq.rule.amount_range.max", "1000000");
+    q.put("transforms.dq.rule.id_shape.type", "regex");
+    q.put("transforms.dq.rule.id_shape.field", "event_id");
+    q.put("transforms.dq.rule.id_shape.pattern", "[0-9a-f]{16}-[0-9a-f]{8}");
+    q.put("transforms.dq.rule.known_region.type", "allowed");
+    q.put("transforms.dq.rule.known_region.field", "region");
+    q.put("transforms.dq.rule.known_region.values", String.join(",", BenchEvents.REGIONS));
+    q.put("transforms.dq.rule.cel_rule.type", "cel");
+    q.put("transforms.dq.rule.cel_rule.expr",
+        "message.tenant.startsWith('t-') && (!has(message.amount) || message.amount >= 0.0)");
+    if (!cel) {
+      q.put("transforms.dq.rules", "id_present,amount_range,id_shape,known_region");
+      q.keySet().removeIf(k -> k.startsWith("transforms.dq.rule.cel_rule."));
+    }
+  }
+
+  private static void gates(Map<String, String> q) {
+    q.put("delta.gates", "volume,regions,drift");
+    q.put("delta.gate.volume.metric", "row_count_delta");
+    q.put("delta.gate.volume.threshold", "1000");
+    q.put("delta.gate.volume.window", "5");
+    q.put("delta.gate.volume.action", "alert");
+    q.put("delta.gate.regions.metric", "null_rate_region");
+    q.put("delta.gate.regions.threshold", "0.5");
+    q.put("delta.gate.regions.action", "alert");
+    q.put("delta.gate.drift.metric", "schema_hash");
+    q.put("delta.gate.drift.action", "alert");
+  }
+
   private static Map<String, String> deltaOverrides(String spec) {
     Map<String, String> out = new LinkedHashMap<>();
     if (spec != null) {
@@ -210,7 +269,7 @@ public final class BenchmarkRunner {
 
   private static void avro(Broker broker, long records, int partitions, List<Integer> taskCounts,
       long intervalMs, Path work, StringBuilder report, boolean withPeers,
-      Map<String, String> deltaOverrides, boolean full)
+      Map<String, String> deltaOverrides, boolean full, String quality)
       throws Exception {
     String topic = "bench-avro";
     try (io.github.deltaconnect.registry.testing.ApicurioRegistry registry =
@@ -241,6 +300,14 @@ public final class BenchmarkRunner {
         runs.add(SinkRun.run("delta-avro-" + tasks + "t", broker, topic, partitions, records, bytes,
             tasks, "2g", work, intervalMs, ours));
         System.out.println("Finished " + runs.get(runs.size() - 1).name());
+        if (!"false".equals(quality)) {
+          Map<String, String> checked = new java.util.HashMap<>(ours);
+          checked.putAll(qualitySettings(quality));
+          runs.add(SinkRun.run("delta-avro-quality-" + quality + "-" + tasks + "t", broker, topic,
+              partitions,
+              records, bytes, tasks, "2g", work, intervalMs, checked));
+          System.out.println("Finished " + runs.get(runs.size() - 1).name());
+        }
       }
       List<SinkRun.Result> peers = new ArrayList<>();
       if (built.isPresent()) {

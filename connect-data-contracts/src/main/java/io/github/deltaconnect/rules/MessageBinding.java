@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
@@ -193,18 +194,74 @@ final class MessageBinding {
     StructType type = StructType.create(path, resolved.keySet(),
         name -> Optional.ofNullable(resolved.get(name)));
     structs.put(path, type);
-    int capacity = capacity(connect.length);
-    return new Bound(type, value -> {
-      Struct struct = (Struct) value;
-      Map<String, Object> out = new HashMap<>(capacity);
-      for (int i = 0; i < connect.length; i++) {
-        Object field = struct.get(connect[i]);
-        if (field != null) {
-          out.put(names[i], converters[i].apply(field));
-        }
+    Map<String, Integer> index = new HashMap<>(capacity(connect.length));
+    for (int i = 0; i < connect.length; i++) {
+      index.put(names[i], i);
+    }
+    StructLayout layout = new StructLayout(connect, names, converters, Map.copyOf(index));
+    return new Bound(type, value -> new StructView(layout, (Struct) value));
+  }
+
+  /** What every view of one struct schema shares. */
+  private record StructLayout(Field[] fields, String[] names, ToCel[] converters,
+      Map<String, Integer> index) {}
+
+  /**
+   * A struct as the map CEL selects fields from, converting a field only when an expression reads
+   * it: rules usually read a few fields of wide records, and converting every field (nested
+   * structs and lists included) of every record was most of a rule's cost. A null field is absent,
+   * as before. Iteration and equality see the whole map, converted on first use.
+   */
+  private static final class StructView extends java.util.AbstractMap<String, Object> {
+    private static final Object UNSET = new Object();
+    private final StructLayout layout;
+    private final Struct struct;
+    private final Object[] converted;
+    private Set<Map.Entry<String, Object>> entries;
+
+    StructView(StructLayout layout, Struct struct) {
+      this.layout = layout;
+      this.struct = struct;
+      this.converted = new Object[layout.fields().length];
+      java.util.Arrays.fill(converted, UNSET);
+    }
+
+    private Object field(int i) {
+      Object v = converted[i];
+      if (v == UNSET) {
+        Object raw = struct.get(layout.fields()[i]);
+        v = raw == null ? null : layout.converters()[i].apply(raw);
+        converted[i] = v;
       }
-      return out;
-    });
+      return v;
+    }
+
+    @Override
+    public Object get(Object key) {
+      Integer i = layout.index().get(key);
+      return i == null ? null : field(i);
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      Integer i = layout.index().get(key);
+      return i != null && struct.get(layout.fields()[i]) != null;
+    }
+
+    @Override
+    public Set<Map.Entry<String, Object>> entrySet() {
+      if (entries == null) {
+        Map<String, Object> all = new LinkedHashMap<>();
+        for (int i = 0; i < converted.length; i++) {
+          Object v = field(i);
+          if (v != null) {
+            all.put(layout.names()[i], v);
+          }
+        }
+        entries = java.util.Collections.unmodifiableMap(all).entrySet();
+      }
+      return entries;
+    }
   }
 
   /**
