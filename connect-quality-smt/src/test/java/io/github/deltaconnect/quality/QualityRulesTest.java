@@ -152,6 +152,14 @@ class QualityRulesTest {
   }
 
   @Test
+  void aRuleCanKeepTheOffendingValueOutOfItsMessage() {
+    String message = failure(event().put("email", "jane.doe-at-example.com"), "regex",
+        "field", "email", "pattern", "[^@]+@[^@]+", "show.value", "false");
+    assertMentions(message, "email is a string of 23 chars (value hidden)");
+    assertTrue(!message.contains("jane"), message);
+  }
+
+  @Test
   void allowedComparesTheValuesText() {
     assertNull(failure(event(), "allowed", "field", "region", "values", "eu,us"));
     assertMentions(failure(event().put("region", "apac"), "allowed", "field", "region",

@@ -72,6 +72,7 @@ public final class QualityRulesConfig extends AbstractConfig {
   public static final String MAX_FUTURE_MS = "max.future.ms";
   public static final String UNIT = "unit";
   public static final String EXPR = "expr";
+  public static final String SHOW_VALUE = "show.value";
 
   /** What happens to a record whose checked part is null (a tombstone, for the value). */
   public enum OnNull { PASS, DROP, FAIL }
@@ -139,6 +140,10 @@ public final class QualityRulesConfig extends AbstractConfig {
       .define(UNIT, Type.STRING, "millis", ConfigDef.CaseInsensitiveValidString.in("millis",
           "micros"), Importance.LOW, "For type=freshness: the unit of a timestamp given as a"
           + " number since the epoch. Connect Timestamps and ISO-8601 strings need none.")
+      .define(SHOW_VALUE, Type.BOOLEAN, true, Importance.MEDIUM, "Whether a violation's message"
+          + " (the DataException, so the DLQ's error headers and the worker log) shows the"
+          + " offending value (shortened to 80 characters). false shows only its kind and length:"
+          + " for fields that hold personal data, such as an email.")
       .define(EXPR, Type.STRING, null, Importance.HIGH, "For type=cel: a CEL expression that must"
           + " be true; the record is 'message' (message.amount > 0.0, has(message.email)). For"
           + " records with a schema it is type-checked against it, so a field that does not"
@@ -203,11 +208,12 @@ public final class QualityRulesConfig extends AbstractConfig {
     Action action = Action.of(c.getString(ACTION));
     String fieldText = c.getString(FIELD);
     FieldPath field = null;
+    boolean show = c.getBoolean(SHOW_VALUE);
     if (type != RuleType.REQUIRED && type != RuleType.CEL) {
       field = path(prefix + FIELD, fieldText, type);
     }
     Check check = switch (type) {
-      case NOT_NULL -> new NotNullCheck(field);
+      case NOT_NULL -> new NotNullCheck(field, show);
       case REQUIRED -> {
         List<String> fields = c.getList(FIELDS);
         if (fields.isEmpty()) {
@@ -228,7 +234,7 @@ public final class QualityRulesConfig extends AbstractConfig {
           throw new ConfigException(prefix + MAX, c.getString(MAX), "is below " + prefix + MIN
               + "=" + c.getString(MIN));
         }
-        yield new RangeCheck(field, min, max);
+        yield new RangeCheck(field, min, max, show);
       }
       case REGEX -> {
         String pattern = c.getString(PATTERN);
@@ -236,7 +242,7 @@ public final class QualityRulesConfig extends AbstractConfig {
           throw new ConfigException(prefix + PATTERN, pattern, "type=regex needs a pattern");
         }
         try {
-          yield new RegexCheck(field, Pattern.compile(pattern));
+          yield new RegexCheck(field, Pattern.compile(pattern), show);
         } catch (PatternSyntaxException e) {
           throw new ConfigException(prefix + PATTERN, pattern, "is not a valid regular"
               + " expression: " + e.getDescription() + " near index " + e.getIndex());
@@ -247,7 +253,7 @@ public final class QualityRulesConfig extends AbstractConfig {
         if (values.isEmpty()) {
           throw new ConfigException(prefix + VALUES, "", "type=allowed needs the allowed values");
         }
-        yield new AllowedCheck(field, new LinkedHashSet<>(values));
+        yield new AllowedCheck(field, new LinkedHashSet<>(values), show);
       }
       case LENGTH -> {
         Integer min = c.getInt(MIN_LENGTH);
@@ -260,7 +266,7 @@ public final class QualityRulesConfig extends AbstractConfig {
           throw new ConfigException(prefix + MAX_LENGTH, max, "is below " + prefix + MIN_LENGTH
               + "=" + min);
         }
-        yield new LengthCheck(field, min, max);
+        yield new LengthCheck(field, min, max, show);
       }
       case FRESHNESS -> {
         Long age = c.getLong(MAX_AGE_MS);
@@ -271,7 +277,7 @@ public final class QualityRulesConfig extends AbstractConfig {
         }
         yield new FreshnessCheck(field, age == null ? null : Duration.ofMillis(age),
             future == null ? null : Duration.ofMillis(future),
-            "micros".equalsIgnoreCase(c.getString(UNIT)), clock);
+            "micros".equalsIgnoreCase(c.getString(UNIT)), clock, show);
       }
       case CEL -> {
         String expr = c.getString(EXPR);

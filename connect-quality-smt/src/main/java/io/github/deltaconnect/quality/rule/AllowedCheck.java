@@ -11,8 +11,8 @@ public final class AllowedCheck extends PathCheck {
   private final Set<String> allowed;
   private final String listed;
 
-  public AllowedCheck(FieldPath path, Set<String> allowed) {
-    super(path);
+  public AllowedCheck(FieldPath path, Set<String> allowed, boolean showValues) {
+    super(path, showValues);
     this.allowed = Set.copyOf(allowed);
     this.listed = String.join(", ", new TreeSet<>(allowed));
   }
@@ -23,6 +23,6 @@ public final class AllowedCheck extends PathCheck {
       return null;
     }
     return allowed.contains(value.toString()) ? null
-        : path + " is " + Values.show(value) + ", not one of [" + listed + "]";
+        : path + " is " + show(value) + ", not one of [" + listed + "]";
   }
 }

@@ -18,8 +18,8 @@ public final class FreshnessCheck extends PathCheck {
   private final Clock clock;
 
   public FreshnessCheck(FieldPath path, Duration maxAge, Duration maxFuture, boolean micros,
-      Clock clock) {
-    super(path);
+      Clock clock, boolean showValues) {
+    super(path, showValues);
     this.maxAge = maxAge;
     this.maxFuture = maxFuture;
     this.micros = micros;
@@ -42,19 +42,19 @@ public final class FreshnessCheck extends PathCheck {
         Instant at = Instant.parse(text);
         eventMicros = saturatedMicros(at.toEpochMilli()) + (at.getNano() / 1000) % 1000;
       } catch (DateTimeParseException | ArithmeticException e) {
-        return path + " is " + Values.show(value) + ", not an ISO-8601 timestamp";
+        return path + " is " + show(value) + ", not an ISO-8601 timestamp";
       }
     } else {
-      return path + " is " + Values.show(value) + ", not a timestamp";
+      return path + " is " + show(value) + ", not a timestamp";
     }
     long nowMicros = saturatedMicros(clock.millis());
     long ageMicros = nowMicros - eventMicros;
     if (maxAge != null && ageMicros > maxAge.toNanos() / 1000) {
-      return path + " is " + Values.show(value) + ", " + Duration.of(ageMicros, ChronoUnit.MICROS)
+      return path + " is " + show(value) + ", " + Duration.of(ageMicros, ChronoUnit.MICROS)
           + " old, older than " + maxAge;
     }
     if (maxFuture != null && -ageMicros > maxFuture.toNanos() / 1000) {
-      return path + " is " + Values.show(value) + ", " + Duration.of(-ageMicros, ChronoUnit.MICROS)
+      return path + " is " + show(value) + ", " + Duration.of(-ageMicros, ChronoUnit.MICROS)
           + " ahead, further than " + maxFuture;
     }
     return null;

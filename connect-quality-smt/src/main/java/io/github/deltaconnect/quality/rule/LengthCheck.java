@@ -12,8 +12,8 @@ public final class LengthCheck extends PathCheck {
   private final Integer min;
   private final Integer max;
 
-  public LengthCheck(FieldPath path, Integer min, Integer max) {
-    super(path);
+  public LengthCheck(FieldPath path, Integer min, Integer max, boolean showValues) {
+    super(path, showValues);
     this.min = min;
     this.max = max;
   }
@@ -35,7 +35,7 @@ public final class LengthCheck extends PathCheck {
     } else if (value instanceof Map<?, ?> m) {
       length = m.size();
     } else {
-      return path + " is " + Values.show(value) + ", which has no length";
+      return path + " is " + show(value) + ", which has no length";
     }
     if (min != null && length < min) {
       return path + " has length " + length + ", below the minimum " + min;

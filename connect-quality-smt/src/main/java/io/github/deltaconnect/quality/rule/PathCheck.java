@@ -15,11 +15,18 @@ abstract class PathCheck implements Check {
   private static final Logger LOG = LoggerFactory.getLogger(PathCheck.class);
 
   final FieldPath path;
+  private final boolean showValues;
   private Schema lastSchema;
   private String lastMissing;
 
-  PathCheck(FieldPath path) {
+  PathCheck(FieldPath path, boolean showValues) {
     this.path = path;
+    this.showValues = showValues;
+  }
+
+  /** The value as messages show it: itself (shortened), or only its kind when values are hidden. */
+  final String show(Object value) {
+    return showValues ? Values.show(value) : Values.hidden(value);
   }
 
   @Override

@@ -33,8 +33,8 @@ public final class RangeCheck extends PathCheck {
   private final double minDouble;
   private final double maxDouble;
 
-  public RangeCheck(FieldPath path, Bound min, Bound max) {
-    super(path);
+  public RangeCheck(FieldPath path, Bound min, Bound max, boolean showValues) {
+    super(path, showValues);
     this.min = min;
     this.max = max;
     this.integralMin = min != null && min.integral();
@@ -51,18 +51,18 @@ public final class RangeCheck extends PathCheck {
       return null;
     }
     if (!(value instanceof Number number)) {
-      return path + " is " + Values.show(value) + ", not a number";
+      return path + " is " + show(value) + ", not a number";
     }
     if ((number instanceof Double || number instanceof Float)
         && Double.isNaN(number.doubleValue())) {
       return path + " is NaN, outside every range";
     }
     if (min != null && below(number)) {
-      return path + " is " + Values.show(value) + ", below the minimum " + min.value().toPlainString()
+      return path + " is " + show(value) + ", below the minimum " + min.value().toPlainString()
           + (min.inclusive() ? "" : " (exclusive)");
     }
     if (max != null && above(number)) {
-      return path + " is " + Values.show(value) + ", above the maximum " + max.value().toPlainString()
+      return path + " is " + show(value) + ", above the maximum " + max.value().toPlainString()
           + (max.inclusive() ? "" : " (exclusive)");
     }
     return null;

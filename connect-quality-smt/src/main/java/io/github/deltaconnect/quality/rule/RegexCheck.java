@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 public final class RegexCheck extends PathCheck {
   private final Pattern pattern;
 
-  public RegexCheck(FieldPath path, Pattern pattern) {
-    super(path);
+  public RegexCheck(FieldPath path, Pattern pattern, boolean showValues) {
+    super(path, showValues);
     this.pattern = pattern;
   }
 
@@ -17,9 +17,9 @@ public final class RegexCheck extends PathCheck {
       return null;
     }
     if (!(value instanceof CharSequence text)) {
-      return path + " is " + Values.show(value) + ", not a string";
+      return path + " is " + show(value) + ", not a string";
     }
     return pattern.matcher(text).matches() ? null
-        : path + " is " + Values.show(value) + ", which does not match " + pattern.pattern();
+        : path + " is " + show(value) + ", which does not match " + pattern.pattern();
   }
 }

@@ -31,7 +31,7 @@ public final class RequiredCheck implements Check {
 
   private static final class PresentCheck extends PathCheck {
     PresentCheck(FieldPath path) {
-      super(path);
+      super(path, true); // shows no value
     }
 
     @Override

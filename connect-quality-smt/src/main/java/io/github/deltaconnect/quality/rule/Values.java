@@ -19,4 +19,15 @@ final class Values {
     }
     return value instanceof CharSequence ? "'" + text + "'" : text;
   }
+
+  /** The value's kind and size, not its content: for fields that may hold personal data. */
+  static String hidden(Object value) {
+    if (value == FieldPath.ABSENT || value == null) {
+      return show(value);
+    }
+    if (value instanceof CharSequence text) {
+      return "a string of " + text.length() + " chars (value hidden)";
+    }
+    return "a " + value.getClass().getSimpleName() + " (value hidden)";
+  }
 }
