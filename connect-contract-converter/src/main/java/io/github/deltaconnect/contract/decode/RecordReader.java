@@ -325,9 +325,22 @@ public final class RecordReader {
     return new Decision.Refuse(contract, reason, message, now);
   }
 
+  /** How many writer schema ids are remembered for {@code subject} (for tests). */
+  int schemaIdsRemembered(String subject) {
+    Set<Integer> ids = idsBySubject.get(subject);
+    return ids == null ? 0 : ids.size();
+  }
+
   /** Schema drift: the first record of a new writer schema id for a subject is logged once. */
   private boolean noteSchemaId(String subject, int id) {
-    if (idsBySubject.computeIfAbsent(subject, s -> new HashSet<>()).add(id)) {
+    Set<Integer> ids = idsBySubject.computeIfAbsent(subject, s -> new HashSet<>());
+    if (ids.size() >= maxDecisions && !ids.contains(id)) {
+      // A flood of distinct ids (garbage headers) must not grow memory without bound.
+      LOG.warn("Subject {}: more than {} distinct writer schema ids seen; forgetting them, so"
+          + " schema drift is logged afresh", subject, maxDecisions);
+      ids.clear();
+    }
+    if (ids.add(id)) {
       metrics.newSchemaId();
       return true;
     }

@@ -71,6 +71,24 @@ class RecordReaderTest {
   }
 
   @Test
+  void aFloodOfDistinctForeignSchemaIdsDoesNotGrowWhatTheReaderRemembers() {
+    int v1 = registry.register(SUBJECT, V1);
+    RecordReader reader = reader(Map.of(ContractConverterConfig.CACHE_SIZE, "10"));
+    reader.read(TOPIC, wire(v1, V1, order(V1, "a", 1, null)));
+    // 100 schemas registered under another subject: each is refused here and noted as drift.
+    for (int i = 0; i < 100; i++) {
+      String foreign = V1.replace("\"Order\"", "\"Order" + i + "\"");
+      int id = registry.register("elsewhere-" + i, foreign);
+      org.junit.jupiter.api.Assertions.assertThrows(
+          org.apache.kafka.connect.errors.DataException.class,
+          () -> reader.read(TOPIC, wire(id, foreign, order(foreign, "x", 1, null))));
+    }
+    int remembered = reader.schemaIdsRemembered(SUBJECT);
+    org.junit.jupiter.api.Assertions.assertTrue(remembered > 0 && remembered <= 10,
+        "remembered " + remembered);
+  }
+
+  @Test
   void olderAndNewerRegisteredWritersAreProjectedOntoThePinnedContract() {
     int v1 = registry.register(SUBJECT, V1);
     int v2 = registry.register(SUBJECT, V2);
