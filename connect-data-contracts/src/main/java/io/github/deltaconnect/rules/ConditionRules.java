@@ -208,9 +208,11 @@ public final class ConditionRules {
   }
 
   private List<Failure> evaluateBound(Object value) {
-    Map<String, Object> variables;
+    dev.cel.runtime.CelVariableResolver variables;
     try {
-      variables = Map.of(VARIABLE, binding.apply(value));
+      // A resolver, not a map: CEL copies a map into a new activation on every evaluation.
+      java.util.Optional<Object> bound = java.util.Optional.of(binding.apply(value));
+      variables = name -> VARIABLE.equals(name) ? bound : java.util.Optional.empty();
     } catch (RuntimeException e) {
       // A schemaless value of a kind CEL has no type for: every rule fails on it, with the reason.
       String error = "the record cannot be read as CEL values: " + e.getMessage();
@@ -229,7 +231,7 @@ public final class ConditionRules {
     return failures == null ? List.of() : List.copyOf(failures);
   }
 
-  private static Failure evaluate(Compiled c, Map<String, Object> variables) {
+  private static Failure evaluate(Compiled c, dev.cel.runtime.CelVariableResolver variables) {
     Object result;
     try {
       result = c.program().eval(variables);
