@@ -330,12 +330,6 @@ public final class BatchCommitter {
   }
 
   /**
-   * Refuses a table (made by another writer) that this sink cannot append to correctly, before any
-   * file is written: one without domain metadata has nowhere to keep the Kafka offsets, and
-   * Iceberg-compatible (UniForm) tables or tables with materialized partition columns need the
-   * partition values inside every data file, which the sink does not write.
-   */
-  /**
    * Checks the gates on the batch against what the last committed batches left in the table;
    * returns the decision, or throws {@link GateHalted} (nothing written yet).
    */
@@ -377,6 +371,12 @@ public final class BatchCommitter {
     return () -> frozen;
   }
 
+  /**
+   * Refuses a table (made by another writer) that this sink cannot append to correctly, before any
+   * file is written: one without domain metadata has nowhere to keep the Kafka offsets, and
+   * Iceberg-compatible (UniForm) tables or tables with materialized partition columns need the
+   * partition values inside every data file, which the sink does not write.
+   */
   public static void checkWritable(Snapshot snapshot) {
     Set<String> features = snapshot.getProtocol().getWriterFeatures();
     if (!features.contains(DOMAIN_METADATA)) {

@@ -26,7 +26,7 @@ import java.util.Map;
  * unchanged, and the action keeps its place (first), so conflict checks, in-commit timestamps and
  * checksums, which read their own fields, see what they would have. Uses Kernel's internal
  * {@code CommitInfo}/{@code SingleAction}: pinned to the Kernel version the build uses, and
- * {@code HistoryCommitterTest} reads the log back to catch a change.
+ * {@code QualityGatesTest} reads the log back to catch a change.
  */
 public final class HistoryCommitter implements Committer {
   /** The one instance: it holds no state, the figures come with each commit. */

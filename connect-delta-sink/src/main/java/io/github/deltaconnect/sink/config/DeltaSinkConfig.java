@@ -215,8 +215,9 @@ public final class DeltaSinkConfig extends AbstractConfig {
             + " data_quality_score below it), .min/.max (row_count, min_*, max_*), .window"
             + " (row_count_delta: committed batches in the trailing mean, default 10) and .action"
             + " (halt_and_alert: nothing of the batch is committed and the task stops, naming the"
-            + " gate, value, threshold and offsets; alert: commit and log the breach). See the"
-            + " README's Quality gates section.",
+            + " gate, value, threshold and offsets; quarantine: the whole batch goes to the"
+            + " quarantine table; alert: commit and report the breach). See the README's Quality"
+            + " gates section.",
         GROUP_GATES, ++order, Width.LONG, "Gates");
     def.define(GATES_TAG_HEADER, Type.STRING, "dq.violations", new ConfigDef.NonEmptyString(),
         Importance.LOW, "Header the quality rules transform (action=tag) adds to records that"

@@ -1,10 +1,10 @@
 package io.github.deltaconnect.sink.config;
 
+import io.github.deltaconnect.common.NamedSections;
 import io.github.deltaconnect.sink.gate.Gate;
 import io.github.deltaconnect.sink.gate.GateAction;
 import io.github.deltaconnect.sink.gate.GateMetric;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,35 +22,9 @@ final class GateSpecs {
   private GateSpecs() {}
 
   static List<Gate> parse(List<String> names, Map<String, String> props) {
-    Set<String> seen = new HashSet<>();
-    for (String name : names) {
-      if (!name.matches("[A-Za-z0-9_-]+")) {
-        throw new ConfigException(DeltaSinkConfig.GATES, String.join(",", names), "gate name '"
-            + name + "' may only hold letters, digits, '_' and '-'");
-      }
-      if (!seen.add(name)) {
-        throw new ConfigException(DeltaSinkConfig.GATES, String.join(",", names), "gate '" + name
-            + "' is listed twice");
-      }
-    }
-    for (Map.Entry<String, String> e : props.entrySet()) {
-      String key = e.getKey();
-      if (!key.startsWith(DeltaSinkConfig.GATE_PREFIX)) {
-        continue;
-      }
-      String rest = key.substring(DeltaSinkConfig.GATE_PREFIX.length());
-      int dot = rest.indexOf('.');
-      String name = dot < 0 ? rest : rest.substring(0, dot);
-      if (!seen.contains(name)) {
-        throw new ConfigException(key, e.getValue(), "gate '" + name + "' is configured but not"
-            + " listed in " + DeltaSinkConfig.GATES);
-      }
-      String prop = dot < 0 ? "" : rest.substring(dot + 1);
-      if (!PROPERTIES.contains(prop)) {
-        throw new ConfigException(key, e.getValue(), "unknown gate property '" + prop + "'; a gate"
-            + " has " + new java.util.TreeSet<>(PROPERTIES));
-      }
-    }
+    NamedSections.checkNames(DeltaSinkConfig.GATES, names, "gate");
+    NamedSections.checkKeys(props, DeltaSinkConfig.GATE_PREFIX, DeltaSinkConfig.GATES, names,
+        PROPERTIES, "gate");
     List<Gate> gates = new ArrayList<>();
     for (String name : names) {
       gates.add(gate(name, props));

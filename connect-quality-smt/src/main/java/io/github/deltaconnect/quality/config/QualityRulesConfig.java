@@ -1,5 +1,6 @@
 package io.github.deltaconnect.quality.config;
 
+import io.github.deltaconnect.common.NamedSections;
 import io.github.deltaconnect.quality.rule.Action;
 import io.github.deltaconnect.quality.rule.AllowedCheck;
 import io.github.deltaconnect.quality.rule.CelCheck;
@@ -21,8 +22,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -76,8 +75,6 @@ public final class QualityRulesConfig extends AbstractConfig {
 
   /** What happens to a record whose checked part is null (a tombstone, for the value). */
   public enum OnNull { PASS, DROP, FAIL }
-
-  private static final String NAME = "[A-Za-z0-9_-]+";
 
   public static final ConfigDef CONFIG_DEF = new ConfigDef()
       .define(RULES, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new RuleNames(), Importance.HIGH,
@@ -160,22 +157,8 @@ public final class QualityRulesConfig extends AbstractConfig {
     super(CONFIG_DEF, props);
     this.onNull = OnNull.valueOf(getString(ON_NULL).toUpperCase(Locale.ROOT));
     List<String> names = getList(RULES);
-    for (String key : originalsStrings().keySet()) {
-      if (key.startsWith(RULE_PREFIX)) {
-        String rest = key.substring(RULE_PREFIX.length());
-        int dot = rest.indexOf('.');
-        String name = dot < 0 ? rest : rest.substring(0, dot);
-        if (!names.contains(name)) {
-          throw new ConfigException(key, originalsStrings().get(key), "rule '" + name
-              + "' is configured but not listed in " + RULES + " " + names);
-        }
-        String prop = dot < 0 ? "" : rest.substring(dot + 1);
-        if (!RULE_DEF.names().contains(prop)) {
-          throw new ConfigException(key, originalsStrings().get(key), "unknown rule property '"
-              + prop + "'; a rule has " + new TreeSet<>(RULE_DEF.names()));
-        }
-      }
-    }
+    NamedSections.checkKeys(originalsStrings(), RULE_PREFIX, RULES, names, RULE_DEF.names(),
+        "rule");
     List<Rule> built = new ArrayList<>(names.size());
     for (String name : names) {
       built.add(rule(name, clock));
@@ -343,16 +326,7 @@ public final class QualityRulesConfig extends AbstractConfig {
       if (names == null || names.isEmpty()) {
         throw new ConfigException(name, value, "list at least one rule");
       }
-      Set<String> seen = new LinkedHashSet<>();
-      for (String n : names) {
-        if (!n.matches(NAME)) {
-          throw new ConfigException(name, value, "rule name '" + n + "' may only hold letters,"
-              + " digits, '_' and '-'");
-        }
-        if (!seen.add(n)) {
-          throw new ConfigException(name, value, "rule '" + n + "' is listed twice");
-        }
-      }
+      NamedSections.checkNames(name, names, "rule");
     }
 
     @Override
