@@ -1,6 +1,6 @@
 package io.github.deltaconnect.contract;
 
-import io.github.deltaconnect.contract.avro.AvroData;
+import io.github.deltaconnect.avro.AvroData;
 import io.github.deltaconnect.contract.config.ContractConverterConfig;
 import io.github.deltaconnect.contract.contract.Contracts;
 import io.github.deltaconnect.contract.decode.RecordReader;

@@ -1,6 +1,6 @@
 package io.github.deltaconnect.contract.config;
 
-import io.github.deltaconnect.contract.contract.CompatibilityMode;
+import io.github.deltaconnect.registry.CompatibilityMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

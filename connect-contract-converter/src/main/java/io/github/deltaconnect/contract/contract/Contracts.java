@@ -1,5 +1,6 @@
 package io.github.deltaconnect.contract.contract;
 
+import io.github.deltaconnect.registry.Contract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.deltaconnect.contract.config.ContractConverterConfig;

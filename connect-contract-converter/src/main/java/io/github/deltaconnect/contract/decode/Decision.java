@@ -1,7 +1,7 @@
 package io.github.deltaconnect.contract.decode;
 
-import io.github.deltaconnect.contract.avro.AvroToConnect;
-import io.github.deltaconnect.contract.contract.Contract;
+import io.github.deltaconnect.avro.AvroToConnect;
+import io.github.deltaconnect.registry.Contract;
 import io.github.deltaconnect.contract.errors.ContractViolation;
 import io.github.deltaconnect.contract.errors.Reason;
 import io.github.deltaconnect.rules.ConditionRules;

@@ -1,11 +1,11 @@
 package io.github.deltaconnect.contract.decode;
 
-import io.github.deltaconnect.contract.avro.AvroToConnect;
+import io.github.deltaconnect.avro.AvroToConnect;
 import io.github.deltaconnect.contract.config.ContractConverterConfig;
 import io.github.deltaconnect.contract.config.SubjectNameStrategy;
-import io.github.deltaconnect.contract.contract.CompatibilityCheck;
-import io.github.deltaconnect.contract.contract.CompatibilityMode;
-import io.github.deltaconnect.contract.contract.Contract;
+import io.github.deltaconnect.registry.CompatibilityCheck;
+import io.github.deltaconnect.registry.CompatibilityMode;
+import io.github.deltaconnect.registry.Contract;
 import io.github.deltaconnect.contract.contract.Contracts;
 import io.github.deltaconnect.contract.errors.BrokenContract;
 import io.github.deltaconnect.contract.errors.ContractViolation;

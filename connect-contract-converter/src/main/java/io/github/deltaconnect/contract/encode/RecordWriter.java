@@ -1,9 +1,9 @@
 package io.github.deltaconnect.contract.encode;
 
-import io.github.deltaconnect.contract.avro.ConnectToAvro;
+import io.github.deltaconnect.avro.ConnectToAvro;
 import io.github.deltaconnect.contract.config.ContractConverterConfig;
 import io.github.deltaconnect.contract.config.SubjectNameStrategy;
-import io.github.deltaconnect.contract.contract.Contract;
+import io.github.deltaconnect.registry.Contract;
 import io.github.deltaconnect.contract.contract.Contracts;
 import io.github.deltaconnect.contract.errors.RegistryFailure;
 import io.github.deltaconnect.registry.RegistryException;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.deltaconnect.contract.contract.CompatibilityMode;
+import io.github.deltaconnect.registry.CompatibilityMode;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.github.deltaconnect.contract.contract;
 
+import io.github.deltaconnect.registry.Contract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

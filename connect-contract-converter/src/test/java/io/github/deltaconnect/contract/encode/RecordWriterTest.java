@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.deltaconnect.contract.avro.AvroData;
+import io.github.deltaconnect.avro.AvroData;
 import io.github.deltaconnect.contract.config.ContractConverterConfig;
 import io.github.deltaconnect.contract.contract.Contracts;
 import io.github.deltaconnect.contract.decode.RecordReader;

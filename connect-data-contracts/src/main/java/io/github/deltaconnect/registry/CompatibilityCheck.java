@@ -1,4 +1,4 @@
-package io.github.deltaconnect.contract.contract;
+package io.github.deltaconnect.registry;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.github.deltaconnect.contract.avro;
+package io.github.deltaconnect.avro;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

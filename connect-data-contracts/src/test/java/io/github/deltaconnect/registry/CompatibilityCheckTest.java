@@ -1,4 +1,4 @@
-package io.github.deltaconnect.contract.contract;
+package io.github.deltaconnect.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

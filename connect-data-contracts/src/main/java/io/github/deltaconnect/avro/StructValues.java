@@ -1,4 +1,4 @@
-package io.github.deltaconnect.contract.avro;
+package io.github.deltaconnect.avro;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,4 +1,4 @@
-package io.github.deltaconnect.contract.avro;
+package io.github.deltaconnect.avro;
 
 /**
  * One compiled step from an Avro datum to a Connect value. Never called with null: the enclosing

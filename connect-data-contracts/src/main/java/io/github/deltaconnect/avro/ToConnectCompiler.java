@@ -1,4 +1,4 @@
-package io.github.deltaconnect.contract.avro;
+package io.github.deltaconnect.avro;
 
 import io.github.deltaconnect.common.LogicalNames;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package io.github.deltaconnect.contract.avro;
+package io.github.deltaconnect.avro;
 
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;

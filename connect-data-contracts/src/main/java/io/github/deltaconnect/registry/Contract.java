@@ -1,4 +1,4 @@
-package io.github.deltaconnect.contract.contract;
+package io.github.deltaconnect.registry;
 
 import java.util.Optional;
 import org.apache.avro.Schema;

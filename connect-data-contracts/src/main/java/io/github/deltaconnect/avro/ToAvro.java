@@ -1,4 +1,4 @@
-package io.github.deltaconnect.contract.avro;
+package io.github.deltaconnect.avro;
 
 /**
  * One compiled step from a Connect value to an Avro datum. Never called with null: the enclosing
