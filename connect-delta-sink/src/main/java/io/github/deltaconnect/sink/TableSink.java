@@ -10,10 +10,15 @@ import io.github.deltaconnect.sink.commit.BatchCommitter;
 import io.github.deltaconnect.sink.commit.DeltaTable;
 import io.github.deltaconnect.sink.commit.FaultPoint;
 import io.github.deltaconnect.sink.commit.UnknownOutcomeException;
+import io.github.deltaconnect.registry.HttpSchemaRegistry;
 import io.github.deltaconnect.sink.gate.Alerts;
 import io.github.deltaconnect.sink.gate.GateHalted;
 import io.github.deltaconnect.sink.gate.GateMetric;
+import io.github.deltaconnect.sink.gate.Gate;
+import io.github.deltaconnect.sink.gate.GateAction;
+import io.github.deltaconnect.sink.gate.GateDecision;
 import io.github.deltaconnect.sink.gate.Gates;
+import io.github.deltaconnect.sink.gate.RegistryCheck;
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.config.NullPartitionBehavior;
 import io.github.deltaconnect.sink.config.SchemaEvolution;
@@ -27,6 +32,7 @@ import io.github.deltaconnect.sink.errors.ErrantRecords;
 import io.github.deltaconnect.sink.metrics.SinkMetrics;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
 import io.github.deltaconnect.sink.write.PartitionValues;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,6 +72,12 @@ public final class TableSink {
   private final DeltaTable quarantine;
   /** Where gate breaches go (log, webhook); null without gates. Closed in stop(). */
   private final Alerts alerts;
+  /** The Schema Registry client of registry_validation gates, or null. Closed in stop(). */
+  private final RegistryCheck registryCheck;
+  /** The last record schema noted in {@link #noted}, so a run of records notes it once. */
+  private Schema notedSchema;
+  private String notedTopic;
+  private RecordBuffer noted;
   /** The quality rules' violation header, when a data_quality_score gate needs it; else null. */
   private final String tagHeader;
   /** delta.buffer.memory.bytes, read once: the record path checks it per record. */
@@ -107,9 +119,12 @@ public final class TableSink {
     BatchCommitter quarantineCommitter = quarantine == null ? null
         : new BatchCommitter(quarantine, domain, taskId, config.commitRetries(),
             config.checkpointInterval(), addColumns, FaultPoint.parse(""));
+    this.registryCheck = config.gates().stream()
+        .noneMatch(g -> g.action() == GateAction.REGISTRY_VALIDATION) ? null
+        : new RegistryCheck(new HttpSchemaRegistry(config.gatesRegistry().orElseThrow()));
     this.committer = new BatchCommitter(table, domain, taskId, config.commitRetries(),
         config.checkpointInterval(), addColumns, FaultPoint.parse(config.testFault()),
-        new Gates(config.gates()), alerts, quarantineCommitter, clock);
+        new Gates(config.gates(), registryCheck), alerts, quarantineCommitter, clock);
     // Counting tagged rows costs a header lookup per record: only when a gate reads them.
     this.tagHeader = config.gates().stream()
         .anyMatch(g -> g.metric() instanceof GateMetric.QualityScore)
@@ -235,8 +250,50 @@ public final class TableSink {
       if (tagHeader != null && record.headers().lastWithName(tagHeader) != null) {
         buffer.markTagged();
       }
+      if (registryCheck != null) {
+        noteSchema(record);
+      }
     } catch (org.apache.kafka.connect.errors.DataException e) {
       toDlq(record, tp, e, now);
+    }
+  }
+
+  /**
+   * A record that would add columns passes the registry_validation gates first: the column
+   * change commits on its own, before any batch gate could see the records that asked for it.
+   */
+  private void checkRegistered(SinkRecord record, TopicPartition tp) {
+    if (registryCheck == null) {
+      return;
+    }
+    List<GateDecision.Breach> breaches = new ArrayList<>();
+    for (Gate gate : config.gates()) {
+      if (gate.action() == GateAction.REGISTRY_VALIDATION) {
+        registryCheck.problem(gate, record.topic(), record.valueSchema())
+            .ifPresent(p -> breaches.add(new GateDecision.Breach(gate, null, p)));
+      }
+    }
+    if (breaches.isEmpty()) {
+      return;
+    }
+    GateDecision decision = new GateDecision(Map.of(), breaches);
+    String at = tp + "[" + record.kafkaOffset() + "]";
+    alerts.breach(table.location(), domain.connectorId(), taskId, decision, at, false);
+    throw new GateHalted("Quality gate halted a schema change of " + table.location()
+        + ": the record at " + at + " would add columns, and "
+        + Gates.describe(decision, Map.of()).replaceFirst("; batch offsets $", "")
+        + ". Nothing of it is committed, not even the columns. Release: register the schema"
+        + " (or change the gate) and restart the task.", decision);
+  }
+
+  /** Notes the record's schema for registry_validation, once per run of the same schema. */
+  private void noteSchema(SinkRecord record) {
+    Schema schema = record.valueSchema();
+    if (noted != buffer || schema != notedSchema || !record.topic().equals(notedTopic)) {
+      buffer.noteRecordSchema(record.topic(), schema);
+      noted = buffer;
+      notedSchema = schema;
+      notedTopic = record.topic();
     }
   }
 
@@ -327,6 +384,7 @@ public final class TableSink {
       if (rewound.contains(tp)) {
         return null;
       }
+      checkRegistered(record, tp); // before the table's schema changes, not only its data
       if (table.latest().isPresent()) {
         useSchema(committer.addColumns(incoming));
       } else { // nothing committed yet: the table will be created with the wider schema
@@ -584,6 +642,9 @@ public final class TableSink {
       try {
         if (alerts != null) {
           alerts.close(); // after the commit thread: a halt's alert is queued by then
+        }
+        if (registryCheck != null) {
+          registryCheck.close();
         }
       } finally {
         table.close();

@@ -26,6 +26,9 @@ public final class RecordBuffer {
   private int records;
   private int tagged;
   private long firstAddedAtMs = -1;
+  /** The distinct record schemas per topic, when a registry_validation gate asks for them. */
+  private final Map<String, java.util.Set<org.apache.kafka.connect.data.Schema>> recordSchemas =
+      new LinkedHashMap<>();
 
   /**
    * Adds one row ({@code RowConverter}'s form, in {@code schema}'s column order); offsets of one
@@ -86,6 +89,19 @@ public final class RecordBuffer {
 
   public int records() {
     return records;
+  }
+
+  /**
+   * Notes the Connect schema of a record just added (null for a schemaless record). Callers skip
+   * the call while topic and schema instance stay the same, so this runs once per run of records.
+   */
+  public void noteRecordSchema(String topic, org.apache.kafka.connect.data.Schema schema) {
+    recordSchemas.computeIfAbsent(topic, t -> new java.util.HashSet<>()).add(schema);
+  }
+
+  /** The record schemas noted per topic ({@link #noteRecordSchema}). */
+  public Map<String, java.util.Set<org.apache.kafka.connect.data.Schema>> recordSchemas() {
+    return Collections.unmodifiableMap(recordSchemas);
   }
 
   /** Counts the row just added as one a quality rule tagged (for data_quality_score). */

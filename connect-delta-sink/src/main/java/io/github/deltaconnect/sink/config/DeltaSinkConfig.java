@@ -45,6 +45,8 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String GATES_WEBHOOK_RETRIES = "delta.gates.alert.retries";
   public static final String GATES_WEBHOOK_BACKOFF_MS = "delta.gates.alert.retry.backoff.ms";
   /** Prefix of one gate's properties: {@code delta.gate.<name>.metric} etc. */
+  public static final String GATES_REGISTRY_URL = "delta.gates.registry.url";
+  public static final String GATES_REGISTRY_USER_INFO = "delta.gates.registry.basic.auth.user.info";
   public static final String GATE_PREFIX = "delta.gate.";
   public static final String TEST_FAULT = "delta.test.fault";
   public static final String HADOOP_PREFIX = "hadoop.";
@@ -84,6 +86,11 @@ public final class DeltaSinkConfig extends AbstractConfig {
           "must not exceed " + BUFFER_MEMORY_BYTES + " (" + getLong(BUFFER_MEMORY_BYTES) + ")");
     }
     this.gates = GateSpecs.parse(getList(GATES), originalsStrings());
+    if (getList(GATES_REGISTRY_URL).isEmpty() && gates.stream()
+        .anyMatch(g -> g.action() == io.github.deltaconnect.sink.gate.GateAction.REGISTRY_VALIDATION)) {
+      throw new ConfigException(GATES_REGISTRY_URL, "", "gate(s) with action=registry_validation"
+          + " need the Schema Registry's URL");
+    }
   }
 
   private static ConfigDef newConfigDef() {
@@ -216,8 +223,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
             + " (row_count_delta: committed batches in the trailing mean, default 10) and .action"
             + " (halt_and_alert: nothing of the batch is committed and the task stops, naming the"
             + " gate, value, threshold and offsets; quarantine: the whole batch goes to the"
-            + " quarantine table; alert: commit and report the breach). See the README's Quality"
-            + " gates section.",
+            + " quarantine table; alert: commit and report the breach; registry_validation, with"
+            + " schema_hash only: halt unless every record schema is registered under"
+            + " .subject, default <topic>-value, and compatible with .contract.version, default"
+            + " latest). See the README's Quality gates section.",
         GROUP_GATES, ++order, Width.LONG, "Gates");
     def.define(GATES_TAG_HEADER, Type.STRING, "dq.violations", new ConfigDef.NonEmptyString(),
         Importance.LOW, "Header the quality rules transform (action=tag) adds to records that"
@@ -245,6 +254,16 @@ public final class DeltaSinkConfig extends AbstractConfig {
     def.define(GATES_WEBHOOK_BACKOFF_MS, Type.INT, 500, ConfigDef.Range.between(1, 60_000),
         Importance.LOW, "First backoff between webhook retries; doubles each retry.", GROUP_GATES,
         ++order, Width.SHORT, "Alert retry backoff");
+    def.define(GATES_REGISTRY_URL, Type.LIST, "", new RegistryUrls(), Importance.MEDIUM,
+        "Schema Registry base URL(s), tried in turn, for gates with action=registry_validation"
+            + " (Confluent's REST API; Apicurio's .../apis/ccompat/v7). Calls time out after 5 s"
+            + " (connect) and 10 s (request) and are retried twice; a registry that cannot answer"
+            + " halts the batch, as an unregistered schema does.",
+        GROUP_GATES, ++order, Width.LONG, "Schema Registry URL");
+    def.define(GATES_REGISTRY_USER_INFO, Type.PASSWORD, null, Importance.LOW,
+        "user:password for HTTP basic auth with the Schema Registry; masked in the REST API and"
+            + " never logged.",
+        GROUP_GATES, ++order, Width.MEDIUM, "Schema Registry user info");
     order = 0;
     // Declared as passwords so Connect masks them in its REST API and logs; other hadoop.* keys
     // pass through undeclared. Prefer a config provider (${file:...}) over literal secrets.
@@ -339,6 +358,21 @@ public final class DeltaSinkConfig extends AbstractConfig {
   /** The configured gates, in order; empty when none. */
   public List<io.github.deltaconnect.sink.gate.Gate> gates() {
     return gates;
+  }
+
+  /** How registry_validation gates reach the Schema Registry; empty without a URL. */
+  public java.util.Optional<io.github.deltaconnect.registry.RegistrySettings> gatesRegistry() {
+    List<String> urls = getList(GATES_REGISTRY_URL);
+    if (urls.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    org.apache.kafka.common.config.types.Password auth = getPassword(GATES_REGISTRY_USER_INFO);
+    // Short timeouts: the check runs in the commit path and its failure only halts a batch.
+    return java.util.Optional.of(io.github.deltaconnect.registry.RegistrySettings
+        .defaults(urls.stream().map(u -> java.net.URI.create(u.trim())).toList())
+        .withTimeouts(java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(10))
+        .withRetries(2, java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(2))
+        .withBasicAuth(auth == null || auth.value().isBlank() ? null : auth.value()));
   }
 
   public String gatesTagHeader() {
@@ -522,6 +556,30 @@ public final class DeltaSinkConfig extends AbstractConfig {
     @Override
     public String toString() {
       return "an http(s) URL, or unset";
+    }
+  }
+
+  /** Each URL one RegistrySettings accepts (http(s), no credentials, query or fragment). */
+  static final class RegistryUrls implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      @SuppressWarnings("unchecked")
+      List<String> urls = (List<String>) value;
+      for (String url : urls) {
+        try {
+          io.github.deltaconnect.registry.RegistrySettings.defaults(
+              List.of(java.net.URI.create(url.trim())));
+        } catch (IllegalArgumentException e) {
+          // RegistrySettings' messages never echo user info or paths that may hold secrets.
+          throw new ConfigException(name, "[hidden]", e.getMessage());
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "http(s)://host[:port][/path], comma-separated; credentials in "
+          + GATES_REGISTRY_USER_INFO;
     }
   }
 }

@@ -16,7 +16,7 @@ import org.apache.kafka.common.config.ConfigException;
  */
 final class GateSpecs {
   static final Set<String> PROPERTIES = Set.of("metric", "threshold", "min", "max", "window",
-      "action");
+      "action", "subject", "contract.version");
   static final int DEFAULT_WINDOW = 10;
 
   private GateSpecs() {}
@@ -50,7 +50,7 @@ final class GateSpecs {
       action = GateAction.of(actionText);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(prefix + "action", actionText, "one of halt_and_alert,"
-          + " quarantine, alert (registry_validation is not available yet)");
+          + " quarantine, alert, registry_validation");
     }
     Double threshold = number(props, prefix + "threshold");
     Double min = number(props, prefix + "min");
@@ -87,8 +87,30 @@ final class GateSpecs {
     if (window != null && (window < 1 || window > 100 || window != Math.rint(window))) {
       throw new ConfigException(prefix + "window", window, "a whole number from 1 to 100");
     }
+    boolean registry = action == GateAction.REGISTRY_VALIDATION;
+    if (registry && !(metric instanceof GateMetric.SchemaHash)) {
+      throw new ConfigException(prefix + "action", actionText, "registry_validation checks"
+          + " schemas: it needs metric schema_hash, not " + metric.name());
+    }
+    String subject = props.get(prefix + "subject");
+    String version = props.get(prefix + "contract.version");
+    if (!registry && (subject != null || version != null)) {
+      throw new ConfigException(prefix + (subject != null ? "subject" : "contract.version"),
+          subject != null ? subject : version, "only a gate with action=registry_validation"
+          + " has a subject and a contract version");
+    }
+    if (subject != null && subject.isBlank()) {
+      throw new ConfigException(prefix + "subject", subject, "must not be blank; leave it out for"
+          + " each topic's <topic>-value subject");
+    }
+    version = version == null ? "latest" : version.trim();
+    if (!version.equals("latest") && !version.matches("[1-9][0-9]{0,8}")) {
+      throw new ConfigException(prefix + "contract.version", version, "'latest' or a version"
+          + " number (1, 2, ...)");
+    }
     return new Gate(name, metric, threshold, min, max,
-        window == null ? DEFAULT_WINDOW : window.intValue(), action);
+        window == null ? DEFAULT_WINDOW : window.intValue(), action,
+        subject == null ? null : subject.trim(), version);
   }
 
   private static Double number(Map<String, String> props, String key) {

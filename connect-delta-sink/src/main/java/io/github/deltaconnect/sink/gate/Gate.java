@@ -11,9 +11,19 @@ import java.util.Objects;
  * @param max for row_count, min_* and max_*: the largest value allowed, or null
  * @param window for row_count_delta: how many committed batches the trailing mean spans, and how
  *     many must exist before the gate is evaluated
+ * @param subject for registry_validation: the subject record schemas must be registered under, or
+ *     null for each topic's {@code <topic>-value}
+ * @param contractVersion for registry_validation: the subject version (or {@code latest}) they
+ *     must be compatible with
  */
 public record Gate(String name, GateMetric metric, Double threshold, Double min, Double max,
-    int window, GateAction action) {
+    int window, GateAction action, String subject, String contractVersion) {
+
+  /** A gate without registry settings. */
+  public Gate(String name, GateMetric metric, Double threshold, Double min, Double max,
+      int window, GateAction action) {
+    this(name, metric, threshold, min, max, window, action, null, "latest");
+  }
 
   public Gate {
     Objects.requireNonNull(name, "name");

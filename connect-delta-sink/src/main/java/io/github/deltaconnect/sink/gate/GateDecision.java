@@ -24,7 +24,7 @@ public record GateDecision(Map<String, Object> values, List<Breach> breaches) {
   public record Breach(Gate gate, Object value, String reason) {}
 
   public boolean halts() {
-    return breaches.stream().anyMatch(b -> b.gate().action() == GateAction.HALT_AND_ALERT);
+    return breaches.stream().anyMatch(b -> b.gate().action().halts());
   }
 
   /** Whether the batch goes to the quarantine table (a quarantine gate broke, none that halts). */

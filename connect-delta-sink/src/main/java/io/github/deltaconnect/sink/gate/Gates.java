@@ -16,9 +16,20 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class Gates {
   private final List<Gate> gates;
+  /** Asks the Schema Registry for registry_validation gates; null when there are none. */
+  private final RegistryCheck registry;
 
   public Gates(List<Gate> gates) {
+    this(gates, null);
+  }
+
+  public Gates(List<Gate> gates, RegistryCheck registry) {
     this.gates = List.copyOf(gates);
+    this.registry = registry;
+    if (registry == null
+        && this.gates.stream().anyMatch(g -> g.action() == GateAction.REGISTRY_VALIDATION)) {
+      throw new IllegalArgumentException("registry_validation gates need a RegistryCheck");
+    }
   }
 
   public boolean isEmpty() {
@@ -76,7 +87,9 @@ public final class Gates {
       } else if (metric instanceof GateMetric.SchemaHash) {
         String hash = BatchMetrics.schemaHash(schema);
         value = hash;
-        if (state.schemaHash() != null && !state.schemaHash().equals(hash)) {
+        if (gate.action() == GateAction.REGISTRY_VALIDATION) {
+          reason = unregistered(gate, buffer);
+        } else if (state.schemaHash() != null && !state.schemaHash().equals(hash)) {
           reason = "the schema changed from hash " + state.schemaHash() + " to " + hash;
         }
       } else if (metric instanceof GateMetric.QualityScore) {
@@ -104,6 +117,21 @@ public final class Gates {
       }
     }
     return new GateDecision(values, breaches);
+  }
+
+  /**
+   * Why the batch's record schemas fail the registry, or null. Each distinct schema is checked
+   * once per task ({@link RegistryCheck} remembers those that passed), so a steady stream costs
+   * no registry call; the first batch after a start, and the first with a new schema, do.
+   */
+  private String unregistered(Gate gate, RecordBuffer buffer) {
+    List<String> problems = new ArrayList<>();
+    buffer.recordSchemas().forEach((topic, schemas) -> {
+      for (org.apache.kafka.connect.data.Schema s : schemas) {
+        registry.problem(gate, topic, s).ifPresent(problems::add);
+      }
+    });
+    return problems.isEmpty() ? null : String.join("; ", problems);
   }
 
   /** Rows per second over {@code coveredMs} (at least a millisecond). */

@@ -58,11 +58,46 @@ class GateConfigTest {
     assertTrue(error("delta.gates", "g", "delta.gate.g.metric", "max_amount",
         "delta.gate.g.min", "5", "delta.gate.g.max", "1").contains("below delta.gate.g.min"));
     assertTrue(error("delta.gates", "g", "delta.gate.g.metric", "schema_hash",
-        "delta.gate.g.action", "registry_validation").contains("not available yet"));
+        "delta.gate.g.action", "registry_validaton").contains("registry_validation"));
     assertTrue(error("delta.gates", "g", "delta.gate.g.metric", "schema_hash",
         "delta.gate.h.metric", "row_count").contains("not listed in delta.gates"));
     assertTrue(error("delta.gates", "g", "delta.gate.g.metric", "schema_hash",
         "delta.gate.g.treshold", "1").contains("unknown gate property 'treshold'"));
     assertTrue(error("delta.gates", "g,g").contains("listed twice"));
+  }
+
+  @Test
+  void aRegistryValidationGateNeedsSchemaHashAndARegistryUrl() {
+    DeltaSinkConfig c = new DeltaSinkConfig(props("delta.gates", "schema",
+        "delta.gate.schema.metric", "schema_hash",
+        "delta.gate.schema.action", "registry_validation",
+        "delta.gate.schema.subject", "events-value", "delta.gate.schema.contract.version", "3",
+        "delta.gates.registry.url", "http://localhost:8081/apis/ccompat/v7",
+        "delta.gates.registry.basic.auth.user.info", "svc:s3cret"));
+    assertEquals(GateAction.REGISTRY_VALIDATION, c.gates().get(0).action());
+    assertEquals("events-value", c.gates().get(0).subject());
+    assertEquals("3", c.gates().get(0).contractVersion());
+    assertEquals("svc:s3cret", c.gatesRegistry().orElseThrow().basicAuthUserInfo().orElseThrow());
+    assertTrue(!c.gatesRegistry().orElseThrow().toString().contains("s3cret"));
+    DeltaSinkConfig defaults = new DeltaSinkConfig(props("delta.gates", "schema",
+        "delta.gate.schema.metric", "schema_hash",
+        "delta.gate.schema.action", "registry_validation",
+        "delta.gates.registry.url", "http://sr:8081"));
+    assertEquals(null, defaults.gates().get(0).subject(), "each topic's <topic>-value");
+    assertEquals("latest", defaults.gates().get(0).contractVersion());
+
+    assertTrue(error("delta.gates", "g", "delta.gate.g.metric", "schema_hash",
+        "delta.gate.g.action", "registry_validation").contains("delta.gates.registry.url"));
+    assertTrue(error("delta.gates", "g", "delta.gate.g.metric", "null_rate_x",
+        "delta.gate.g.threshold", "0.1", "delta.gate.g.action", "registry_validation",
+        "delta.gates.registry.url", "http://sr:8081").contains("needs metric schema_hash"));
+    assertTrue(error("delta.gates", "g", "delta.gate.g.metric", "schema_hash",
+        "delta.gate.g.subject", "s").contains("only a gate with action=registry_validation"));
+    assertTrue(error("delta.gates", "g", "delta.gate.g.metric", "schema_hash",
+        "delta.gate.g.action", "registry_validation", "delta.gates.registry.url", "http://sr:8081",
+        "delta.gate.g.contract.version", "v2").contains("delta.gate.g.contract.version"));
+    String credentials = error("delta.gates.registry.url", "http://svc:pw@sr:8081");
+    assertTrue(credentials.contains("delta.gates.registry.url"), credentials);
+    assertTrue(!credentials.contains("pw"), credentials);
   }
 }

@@ -134,4 +134,26 @@ class GatesTest {
     assertEquals(149.0, back.rates().get(99));
     assertEquals(GateState.EMPTY, GateState.decode("not json"));
   }
+
+  @Test
+  void registryValidationHaltsABatchWhoseRecordSchemaIsNotRegisteredAndPassesOnceItIs() {
+    RegistryCheckTest.Registry registry =
+        new RegistryCheckTest.Registry().register("t-value", RegistryCheckTest.V1);
+    Gate gate = new Gate("schema", GateMetric.parse("schema_hash"), null, null, null, 10,
+        GateAction.REGISTRY_VALIDATION, null, "latest");
+    Gates gates = new Gates(List.of(gate), new RegistryCheck(registry));
+    RecordBuffer b = buffer();
+    b.noteRecordSchema("t", RegistryCheckTest.connect(RegistryCheckTest.V1));
+    b.noteRecordSchema("t", RegistryCheckTest.connect(RegistryCheckTest.V2));
+    GateDecision d = gates.evaluate(b, SCHEMA, 1000, GateState.EMPTY);
+    assertTrue(d.halts(), "registry_validation halts like halt_and_alert");
+    assertEquals(1, d.breaches().size());
+    assertTrue(d.breaches().get(0).reason().contains("note:string?"), d.breaches().get(0).reason());
+    assertEquals(BatchMetrics.schemaHash(SCHEMA), d.values().get("schema_hash"));
+
+    registry.register("t-value", RegistryCheckTest.V2);
+    assertTrue(gates.evaluate(b, SCHEMA, 1000, GateState.EMPTY).isClean());
+    assertThrows(IllegalArgumentException.class, () -> new Gates(List.of(gate)),
+        "a registry gate without a registry is a programming error, not a silent pass");
+  }
 }
