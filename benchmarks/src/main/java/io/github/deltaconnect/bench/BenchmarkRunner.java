@@ -82,7 +82,8 @@ public final class BenchmarkRunner {
       if (scenarios.contains("avro")) {
         avro(broker, records, partitions, taskCounts, intervalMs, work, report,
             !"false".equals(opts.get("peers")), deltaOverrides(opts.get("delta")), full,
-            opts.getOrDefault("quality", "false"));
+            opts.getOrDefault("quality", "false"),
+            Integer.parseInt(opts.getOrDefault("repeat", "1")));
       }
       if (scenarios.contains("freshness")) {
         freshness(broker, work, full, report);
@@ -269,7 +270,7 @@ public final class BenchmarkRunner {
 
   private static void avro(Broker broker, long records, int partitions, List<Integer> taskCounts,
       long intervalMs, Path work, StringBuilder report, boolean withPeers,
-      Map<String, String> deltaOverrides, boolean full, String quality)
+      Map<String, String> deltaOverrides, boolean full, String quality, int repeat)
       throws Exception {
     String topic = "bench-avro";
     try (io.github.deltaconnect.registry.testing.ApicurioRegistry registry =
@@ -296,17 +297,28 @@ public final class BenchmarkRunner {
       }
       List<SinkRun.Result> runs = new ArrayList<>();
       Optional<Peers> built = withPeers ? Peers.built() : Optional.empty();
+      // With --quality, plain and checked runs alternate --repeat times: this machine's plain
+      // runs alone vary by some 20 %, so one pair says little; the pairs' median says more.
+      List<double[]> costs = new ArrayList<>(); // per pair: records/s cost, worker CPU cost
       for (int tasks : oursAlone(full, built) ? taskCounts : List.<Integer>of()) {
-        runs.add(SinkRun.run("delta-avro-" + tasks + "t", broker, topic, partitions, records, bytes,
-            tasks, "2g", work, intervalMs, ours));
-        System.out.println("Finished " + runs.get(runs.size() - 1).name());
-        if (!"false".equals(quality)) {
-          Map<String, String> checked = new java.util.HashMap<>(ours);
-          checked.putAll(qualitySettings(quality));
-          runs.add(SinkRun.run("delta-avro-quality-" + quality + "-" + tasks + "t", broker, topic,
-              partitions,
-              records, bytes, tasks, "2g", work, intervalMs, checked));
-          System.out.println("Finished " + runs.get(runs.size() - 1).name());
+        int rounds = "false".equals(quality) ? 1 : Math.max(1, repeat);
+        for (int round = 1; round <= rounds; round++) {
+          String suffix = rounds == 1 ? "" : "-r" + round;
+          SinkRun.Result plain = SinkRun.run("delta-avro-" + tasks + "t" + suffix, broker, topic,
+              partitions, records, bytes, tasks, "2g", work, intervalMs, ours);
+          runs.add(plain);
+          System.out.println("Finished " + plain.name());
+          if (!"false".equals(quality)) {
+            Map<String, String> checked = new java.util.HashMap<>(ours);
+            checked.putAll(qualitySettings(quality));
+            SinkRun.Result q = SinkRun.run("delta-avro-quality-" + quality + "-" + tasks + "t"
+                + suffix, broker, topic, partitions, records, bytes, tasks, "2g", work, intervalMs,
+                checked);
+            runs.add(q);
+            System.out.println("Finished " + q.name());
+            costs.add(new double[] {1 - q.recordsPerSecond() / plain.recordsPerSecond(),
+                q.cpuSeconds() / plain.cpuSeconds() - 1});
+          }
         }
       }
       List<SinkRun.Result> peers = new ArrayList<>();
@@ -341,6 +353,16 @@ public final class BenchmarkRunner {
       List<SinkRun.Result> all = new ArrayList<>(runs);
       all.addAll(peers);
       sinkTable(all, report);
+      if (!costs.isEmpty()) {
+        report.append("\n| Pair | throughput cost of --quality " + quality
+            + " (1 - checked / plain) | added worker CPU (checked / plain - 1) |\n|---:|---:|---:|\n");
+        for (int i = 0; i < costs.size(); i++) {
+          report.append(String.format(Locale.ROOT, "| %d | %.1f %% | %.1f %% |%n", i + 1,
+              100 * costs.get(i)[0], 100 * costs.get(i)[1]));
+        }
+        report.append(String.format(Locale.ROOT, "| median | %.1f %% | %.1f %% |%n",
+            100 * median(costs, 0), 100 * median(costs, 1)));
+      }
       report.append("\n| Run | end to end / decode bound | steady / decode bound |\n|---|---:|---:|\n");
       List<SinkRun.Result> ourRuns = new ArrayList<>(runs);
       for (int i = 0; i < peers.size(); i += 2) {
@@ -367,6 +389,11 @@ public final class BenchmarkRunner {
         }
       }
     }
+  }
+
+  private static double median(List<double[]> rows, int column) {
+    double[] v = rows.stream().mapToDouble(r -> r[column]).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static void sinkTable(List<SinkRun.Result> runs, StringBuilder report) {

@@ -68,7 +68,7 @@ class SecretsIT {
   static final List<String> SECRET_KEYS = List.of("hadoop.fs.s3a.secret.key",
       "hadoop.fs.s3a.bucket.lake.secret.key", "hadoop.fs.s3a.session.token",
       "hadoop.fs.s3a.encryption.key", "value.converter.basic.auth.user.info",
-      "delta.gates.alert.webhook.url");
+      "delta.gates.alert.webhook.url", "delta.gates.registry.basic.auth.user.info");
 
   /** Secret name -> value; random per run, so any match comes from this run. */
   final Map<String, String> secrets = new LinkedHashMap<>();
@@ -86,7 +86,7 @@ class SecretsIT {
   @BeforeAll
   void start() throws Exception {
     for (String name : List.of("S3", "S3-WRONG", "S3-WRONG-BUCKET", "S3-TOKEN", "REGISTRY",
-        "REGISTRY-URL", "LOCATION", "WEBHOOK")) {
+        "REGISTRY-URL", "LOCATION", "WEBHOOK", "GATE-REGISTRY")) {
       secrets.put(name, "SECRET-" + name + "-" + random(8));
     }
     // SSE-C takes a base64 AES-256 key: 32 bytes, readable inside so a leak is easy to spot.
@@ -264,6 +264,13 @@ class SecretsIT {
     config.put("tasks.max", "1");
     config.put("value.converter.basic.auth.user.info", "svc-user:" + secrets.get("REGISTRY"));
     config.put("value.converter.schema.registry.retries", "0");
+    // The sink's registry_validation gate has its own registry credentials, a password too.
+    config.put("delta.gates", "registered");
+    config.put("delta.gate.registered.metric", "schema_hash");
+    config.put("delta.gate.registered.action", "registry_validation");
+    config.put("delta.gates.registry.url", "http://127.0.0.1:" + registry.getAddress().getPort());
+    config.put("delta.gates.registry.basic.auth.user.info",
+        "gate-user:" + secrets.get("GATE-REGISTRY"));
     return config;
   }
 
