@@ -50,9 +50,23 @@ public final class ConditionRules {
   private static final CelOptions OPTIONS =
       CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
 
-  /** The runtime holds no per-schema state (values are plain maps), so one serves all rule sets. */
-  private static final CelRuntime RUNTIME =
-      CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+  /**
+   * The runtime holds no per-schema state (values are plain maps), so one serves all rule sets.
+   *
+   * <p>The legacy interpreter, not cel-java 0.14's planner ({@code plannerRuntimeBuilder}): on
+   * JDK 17 the planner was 2-30 % slower per rule in JMH, as its value converter runs interface
+   * type checks on every value and result, which are slow to fail before JDK 23; on JDK 25 it was
+   * 1.6 to 4.4 times faster (docs/benchmarks.md).
+   *
+   * <p>Without re-adapting each call's result to protobuf well-known types: our values and the
+   * standard functions' results are already native Java (Instant, Duration, CelByteString), so it
+   * changed nothing but cost a type lookup and adapter per call (about 10 % of a rule's time in
+   * JMH). The option is deprecated; drop this line when cel-java removes it.
+   */
+  @SuppressWarnings("deprecation")
+  private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+      .setOptions(OPTIONS.toBuilder().unwrapWellKnownTypesOnFunctionDispatch(false).build())
+      .build();
 
   private record Compiled(Rule rule, CelRuntime.Program program) {}
 
