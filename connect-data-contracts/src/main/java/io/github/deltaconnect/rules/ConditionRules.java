@@ -37,7 +37,14 @@ import org.slf4j.LoggerFactory;
  * field is absent: {@code has(message.x)} is false and reading {@code message.x} is an evaluation
  * error (a failure), so guard optional fields with {@code has()}. Null list elements and map
  * values are CEL {@code null}. Ints and doubles compare with each other ({@code <}, {@code >}),
- * but {@code ==} between them still needs a conversion, as in standard CEL.
+ * but {@code ==} between them still needs a conversion, as in standard CEL. Beware: cel-java
+ * compares an int with a double through {@code Double.compare}, so a NaN passes {@code
+ * message.amount >= 0} (and -0.0 fails it); compare doubles with doubles ({@code >= 0.0}), where
+ * NaN never passes.
+ *
+ * <p>Conditions of the common shapes (field reads, {@code has()}, number comparisons, equality,
+ * string tests, logic) run in {@link DirectCondition}, which gives cel-java's results without its
+ * interpreter's per-node costs; the rest run in cel-java's interpreter.
  */
 public final class ConditionRules {
 
@@ -68,7 +75,8 @@ public final class ConditionRules {
       .setOptions(OPTIONS.toBuilder().unwrapWellKnownTypesOnFunctionDispatch(false).build())
       .build();
 
-  private record Compiled(Rule rule, CelRuntime.Program program) {}
+  /** {@code direct} evaluates the rule without cel-java's interpreter when it covers it. */
+  private record Compiled(Rule rule, CelRuntime.Program program, DirectCondition direct) {}
 
   private final Schema schema;
   private final MessageBinding.ToCel binding;
@@ -91,6 +99,11 @@ public final class ConditionRules {
    *     struct
    */
   public static ConditionRules compile(RuleSet rules, Schema schema) {
+    return compile(rules, schema, true);
+  }
+
+  /** With {@code direct} false every rule runs in cel-java's interpreter (for comparisons). */
+  static ConditionRules compile(RuleSet rules, Schema schema, boolean direct) {
     Objects.requireNonNull(rules, "rules");
     Objects.requireNonNull(schema, "schema");
     if (schema.type() != Schema.Type.STRUCT) {
@@ -105,7 +118,7 @@ public final class ConditionRules {
         .addVar(VARIABLE, binding.type())
         .setResultType(SimpleType.BOOL)
         .build();
-    return compile(rules, schema, compiler, binding::toCel);
+    return compile(rules, schema, compiler, binding::toCel, direct);
   }
 
   /**
@@ -125,11 +138,11 @@ public final class ConditionRules {
         .addVar(VARIABLE, SimpleType.DYN)
         .setResultType(SimpleType.BOOL)
         .build();
-    return compile(rules, null, compiler, DynamicValues::toCel);
+    return compile(rules, null, compiler, DynamicValues::toCel, false);
   }
 
   private static ConditionRules compile(RuleSet rules, Schema schema, CelCompiler compiler,
-      MessageBinding.ToCel binding) {
+      MessageBinding.ToCel binding, boolean direct) {
     List<Compiled> compiled = new ArrayList<>();
     List<SkippedRule> skipped = new ArrayList<>();
     for (Rule rule : rules.domainRules()) {
@@ -144,7 +157,10 @@ public final class ConditionRules {
         }
         continue;
       }
-      compiled.add(new Compiled(rule, program(compiler, rule)));
+      CelAbstractSyntaxTree ast = ast(compiler, rule);
+      // Typed rules only: the direct path fixes each node's meaning from the checked types.
+      compiled.add(new Compiled(rule, program(rule, ast),
+          direct ? DirectCondition.of(ast, VARIABLE) : null));
     }
     LOG.debug("Compiled {} CEL condition(s) for schema {}, skipped {}", compiled.size(),
         schema == null ? "(none)" : schema.name(), skipped.size());
@@ -169,16 +185,21 @@ public final class ConditionRules {
     return null;
   }
 
-  private static CelRuntime.Program program(CelCompiler compiler, Rule rule) {
+  private static CelAbstractSyntaxTree ast(CelCompiler compiler, Rule rule) {
     if (rule.expr() == null || rule.expr().isBlank()) {
       throw new IllegalArgumentException("rule '" + rule.name() + "' has no expression");
     }
     try {
-      CelAbstractSyntaxTree ast = compiler.compile(rule.expr()).getAst();
-      return RUNTIME.createProgram(ast);
+      return compiler.compile(rule.expr()).getAst();
     } catch (CelValidationException e) {
       throw new IllegalArgumentException("rule '" + rule.name() + "' (" + rule.expr()
           + ") does not compile: " + e.getMessage(), e);
+    }
+  }
+
+  private static CelRuntime.Program program(Rule rule, CelAbstractSyntaxTree ast) {
+    try {
+      return RUNTIME.createProgram(ast);
     } catch (CelEvaluationException e) {
       throw new IllegalArgumentException("rule '" + rule.name() + "' (" + rule.expr()
           + ") cannot be planned: " + e.getMessage(), e);
@@ -223,9 +244,11 @@ public final class ConditionRules {
 
   private List<Failure> evaluateBound(Object value) {
     dev.cel.runtime.CelVariableResolver variables;
+    Object message;
     try {
+      message = binding.apply(value);
       // A resolver, not a map: CEL copies a map into a new activation on every evaluation.
-      java.util.Optional<Object> bound = java.util.Optional.of(binding.apply(value));
+      java.util.Optional<Object> bound = java.util.Optional.of(message);
       variables = name -> VARIABLE.equals(name) ? bound : java.util.Optional.empty();
     } catch (RuntimeException e) {
       // A schemaless value of a kind CEL has no type for: every rule fails on it, with the reason.
@@ -234,7 +257,7 @@ public final class ConditionRules {
     }
     List<Failure> failures = null;
     for (Compiled c : compiled) {
-      Failure failure = evaluate(c, variables);
+      Failure failure = c.direct() != null ? evaluateDirect(c, message) : evaluate(c, variables);
       if (failure != null) {
         if (failures == null) {
           failures = new ArrayList<>(2);
@@ -243,6 +266,20 @@ public final class ConditionRules {
       }
     }
     return failures == null ? List.of() : List.copyOf(failures);
+  }
+
+  private static Failure evaluateDirect(Compiled c, Object message) {
+    Object result;
+    try {
+      result = c.direct().eval(message);
+    } catch (RuntimeException e) { // a value of an unexpected class: an error, as in cel-java
+      return Failure.error(c.rule(), String.valueOf(e));
+    }
+    if (Boolean.TRUE.equals(result)) {
+      return null;
+    }
+    return result instanceof DirectCondition.Err err ? Failure.error(c.rule(), err.message())
+        : Failure.falseResult(c.rule());
   }
 
   private static Failure evaluate(Compiled c, dev.cel.runtime.CelVariableResolver variables) {
