@@ -133,7 +133,6 @@ public abstract class QualityRules<R extends ConnectRecord<R>>
     String[] reasons = null;
     Action strongest = null;
     for (int i = 0; i < ruleArray.length; i++) {
-      counters[i].checked();
       String reason = ruleArray[i].check().violation(checked);
       if (reason != null) {
         counters[i].violated();

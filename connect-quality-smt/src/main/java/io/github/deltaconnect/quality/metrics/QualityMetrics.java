@@ -27,7 +27,7 @@ public final class QualityMetrics implements QualityMetricsMBean {
 
   public QualityMetrics(List<String> ruleNames) {
     for (String rule : ruleNames) {
-      rules.put(rule, new RuleCounters());
+      rules.put(rule, new RuleCounters(() -> records.sum() - nullRecords.sum()));
     }
   }
 
