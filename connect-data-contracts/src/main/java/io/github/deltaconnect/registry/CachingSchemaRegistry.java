@@ -209,8 +209,9 @@ public final class CachingSchemaRegistry implements SchemaRegistry {
           new LinkedHashMap<>(16, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
+            // Qualified: in this Map subclass JDK 25's javac resolves a bare Entry to Map.Entry.
             @Override
-            protected boolean removeEldestEntry(Map.Entry<K, Entry<V>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<K, Lru.Entry<V>> eldest) {
               return size() > maxEntries;
             }
           };

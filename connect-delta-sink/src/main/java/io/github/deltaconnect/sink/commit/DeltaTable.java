@@ -88,6 +88,9 @@ public class DeltaTable implements AutoCloseable {
     conf.set("fs.s3.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem");
     conf.set("io.delta.kernel.logStore.s3a.impl", ConditionalS3LogStore.class.getName());
     conf.set("io.delta.kernel.logStore.s3.impl", ConditionalS3LogStore.class.getName());
+    // S3A 3.4.3 made the Analytics Accelerator stream its default; keep 3.4.2's classic stream so
+    // the Hadoop upgrade changes no read path (hadoop.fs.s3a.input.stream.type overrides this).
+    conf.set("fs.s3a.input.stream.type", "classic");
     config.hadoopProperties().forEach(conf::set);
     return new DeltaTable(qualify(config.tableLocation()), conf);
   }
