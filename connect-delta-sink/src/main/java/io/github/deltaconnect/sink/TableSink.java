@@ -14,7 +14,6 @@ import io.github.deltaconnect.registry.HttpSchemaRegistry;
 import io.github.deltaconnect.sink.gate.Alerts;
 import io.github.deltaconnect.sink.gate.GateHalted;
 import io.github.deltaconnect.sink.gate.GateMetric;
-import io.github.deltaconnect.sink.gate.Gate;
 import io.github.deltaconnect.sink.gate.GateAction;
 import io.github.deltaconnect.sink.gate.GateDecision;
 import io.github.deltaconnect.sink.gate.Gates;
@@ -32,7 +31,6 @@ import io.github.deltaconnect.sink.errors.ErrantRecords;
 import io.github.deltaconnect.sink.metrics.SinkMetrics;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
 import io.github.deltaconnect.sink.write.PartitionValues;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,6 +72,8 @@ public final class TableSink {
   private final Alerts alerts;
   /** The Schema Registry client of registry_validation gates, or null. Closed in stop(). */
   private final RegistryCheck registryCheck;
+  /** The configured gates, shared with the committer. */
+  private final Gates gates;
   /** The last record schema noted in {@link #noted}, so a run of records notes it once. */
   private Schema notedSchema;
   private String notedTopic;
@@ -122,9 +122,10 @@ public final class TableSink {
     this.registryCheck = config.gates().stream()
         .noneMatch(g -> g.action() == GateAction.REGISTRY_VALIDATION) ? null
         : new RegistryCheck(new HttpSchemaRegistry(config.gatesRegistry().orElseThrow()));
+    this.gates = new Gates(config.gates(), registryCheck);
     this.committer = new BatchCommitter(table, domain, taskId, config.commitRetries(),
         config.checkpointInterval(), addColumns, FaultPoint.parse(config.testFault()),
-        new Gates(config.gates(), registryCheck), alerts, quarantineCommitter, clock);
+        gates, alerts, quarantineCommitter, clock);
     // Counting tagged rows costs a header lookup per record: only when a gate reads them.
     this.tagHeader = config.gates().stream()
         .anyMatch(g -> g.metric() instanceof GateMetric.QualityScore)
@@ -266,22 +267,15 @@ public final class TableSink {
     if (registryCheck == null) {
       return;
     }
-    List<GateDecision.Breach> breaches = new ArrayList<>();
-    for (Gate gate : config.gates()) {
-      if (gate.action() == GateAction.REGISTRY_VALIDATION) {
-        registryCheck.problem(gate, record.topic(), record.valueSchema())
-            .ifPresent(p -> breaches.add(new GateDecision.Breach(gate, null, p)));
-      }
-    }
-    if (breaches.isEmpty()) {
+    GateDecision decision = gates.registryDecision(record.topic(), record.valueSchema());
+    if (decision.isClean()) {
       return;
     }
-    GateDecision decision = new GateDecision(Map.of(), breaches);
     String at = tp + "[" + record.kafkaOffset() + "]";
     alerts.breach(table.location(), domain.connectorId(), taskId, decision, at, false);
     throw new GateHalted("Quality gate halted a schema change of " + table.location()
         + ": the record at " + at + " would add columns, and "
-        + Gates.describe(decision, Map.of()).replaceFirst("; batch offsets $", "")
+        + Gates.describe(decision)
         + ". Nothing of it is committed, not even the columns. Release: register the schema"
         + " (or change the gate) and restart the task.", decision);
   }

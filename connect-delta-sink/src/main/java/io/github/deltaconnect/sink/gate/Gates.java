@@ -120,6 +120,21 @@ public final class Gates {
   }
 
   /**
+   * The registry_validation gates' verdict on one record schema, ahead of any batch (a record
+   * that would add columns is checked before they are added): clean, or the gates it breaks.
+   */
+  public GateDecision registryDecision(String topic, org.apache.kafka.connect.data.Schema schema) {
+    List<GateDecision.Breach> breaches = new ArrayList<>();
+    for (Gate gate : gates) {
+      if (gate.action() == GateAction.REGISTRY_VALIDATION) {
+        registry.problem(gate, topic, schema)
+            .ifPresent(p -> breaches.add(new GateDecision.Breach(gate, null, p)));
+      }
+    }
+    return new GateDecision(Map.of(), breaches);
+  }
+
+  /**
    * Why the batch's record schemas fail the registry, or null. Each distinct schema is checked
    * once per task ({@link RegistryCheck} remembers those that passed), so a steady stream costs
    * no registry call; the first batch after a start, and the first with a new schema, do.
@@ -155,13 +170,17 @@ public final class Gates {
 
   /** "gate 'nulls' (null_rate_user_id): ..." for every breach, for messages and alerts. */
   public static String describe(GateDecision decision, Map<TopicPartition, OffsetRange> ranges) {
+    return describe(decision) + "; batch offsets " + ranges(ranges);
+  }
+
+  /** "gate 'nulls' (null_rate_user_id, alert): ..." for every breach, without offsets. */
+  public static String describe(GateDecision decision) {
     StringBuilder sb = new StringBuilder();
     for (GateDecision.Breach b : decision.breaches()) {
       sb.append(sb.length() == 0 ? "" : "; ").append("gate '").append(b.gate().name())
           .append("' (").append(b.gate().metric().name()).append(", ")
           .append(b.gate().action().configName()).append("): ").append(b.reason());
     }
-    sb.append("; batch offsets ").append(ranges(ranges));
     return sb.toString();
   }
 

@@ -58,8 +58,11 @@ public final class RegistryCheck implements AutoCloseable {
   private final SchemaRegistry registry;
   /** Shapes known good per subject and contract version. */
   private final Map<String, Set<String>> passed = new HashMap<>();
-  /** The shape of each subject version: versions never change once registered. */
-  private final Map<String, String> versionShapes = new HashMap<>();
+  /** Each subject version with its shape: versions never change once registered. */
+  private final Map<String, Version> fetched = new HashMap<>();
+
+  /** A registered version and its shape ({@link #NO_SHAPE} when it has none here). */
+  private record Version(RegisteredSchema schema, String shape) {}
 
   public RegistryCheck(SchemaRegistry registry) {
     this.registry = registry;
@@ -102,8 +105,9 @@ public final class RegistryCheck implements AutoCloseable {
     versions.sort(java.util.Comparator.reverseOrder()); // the newest match is the likeliest
     RegisteredSchema writer = null;
     for (int v : versions) {
-      if (shape.equals(versionShape(subject, v))) {
-        writer = registry.version(subject, Integer.toString(v));
+      Version version = version(subject, v);
+      if (shape.equals(version.shape())) {
+        writer = version.schema();
         break;
       }
     }
@@ -145,10 +149,10 @@ public final class RegistryCheck implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** The shape of a subject version, or {@link #NO_SHAPE}. */
-  private String versionShape(String subject, int version) {
+  /** A subject version, fetched once. */
+  private Version version(String subject, int version) {
     String key = subject + "/" + version;
-    String known = versionShapes.get(key);
+    Version known = fetched.get(key);
     if (known != null) {
       return known;
     }
@@ -161,8 +165,9 @@ public final class RegistryCheck implements AutoCloseable {
           e.getMessage());
       shape = NO_SHAPE;
     }
-    versionShapes.put(key, shape);
-    return shape;
+    Version v = new Version(registered, shape);
+    fetched.put(key, v);
+    return v;
   }
 
   private static org.apache.avro.Schema avro(RegisteredSchema s) {
