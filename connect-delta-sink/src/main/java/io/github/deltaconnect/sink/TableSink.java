@@ -27,6 +27,10 @@ import io.github.deltaconnect.sink.convert.RowConverter;
 import io.github.deltaconnect.sink.convert.SchemaMapping;
 import io.github.deltaconnect.sink.convert.SchemaMerge;
 import io.github.deltaconnect.sink.convert.UnknownFieldException;
+import io.github.deltaconnect.sink.config.DuplicateKeep;
+import io.github.deltaconnect.sink.dedup.KeyColumns;
+import io.github.deltaconnect.sink.dedup.KeyHasher;
+import io.github.deltaconnect.sink.dedup.KeyIndex;
 import io.github.deltaconnect.sink.errors.ErrantRecords;
 import io.github.deltaconnect.sink.metrics.SinkMetrics;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
@@ -96,6 +100,12 @@ public final class TableSink {
   private RuntimeException failure;
   private RowConverter converter;
   private PartitionValues partitioning;
+  /** With delta.idempotency.key: the keys the table holds (used by the commit thread). */
+  private final KeyIndex keyIndex;
+  /** The key fields in the table's schema; null without a key or before the schema is known. */
+  private KeyColumns keyColumns;
+  private final KeyHasher hasher = new KeyHasher();
+  private final boolean keepLast;
   /** A commit failed: the task is dying, and whatever is buffered is left to its successor. */
   private boolean failed;
   private TopicPartition lastPartition;
@@ -123,9 +133,14 @@ public final class TableSink {
         .noneMatch(g -> g.action() == GateAction.REGISTRY_VALIDATION) ? null
         : new RegistryCheck(new HttpSchemaRegistry(config.gatesRegistry().orElseThrow()));
     this.gates = new Gates(config.gates(), registryCheck);
+    this.keyIndex = config.idempotencyKey().isEmpty() ? null
+        : new KeyIndex(table.location(), table.fileSystems(), config.idempotencyKey(),
+            config.idempotencyWindowMs(), config.idempotencyMaxKeys());
+    this.keepLast = config.duplicateKeep() == DuplicateKeep.LAST;
     this.committer = new BatchCommitter(table, domain, taskId, config.commitRetries(),
         config.checkpointInterval(), addColumns, FaultPoint.parse(config.testFault()),
-        gates, alerts, quarantineCommitter, clock);
+        gates, alerts, quarantineCommitter, clock, keyIndex);
+    metrics.keyIndex(keyIndex);
     // Counting tagged rows costs a header lookup per record: only when a gate reads them.
     this.tagHeader = config.gates().stream()
         .anyMatch(g -> g.metric() instanceof GateMetric.QualityScore)
@@ -247,7 +262,18 @@ public final class TableSink {
           return;
         }
       }
-      buffer.add(tp, offset, partitioning.key(row), converter.tableSchema(), row, now);
+      if (keyColumns == null) {
+        buffer.add(tp, offset, partitioning.key(row), converter.tableSchema(), row, now);
+      } else {
+        int duplicates = buffer.duplicates();
+        boolean kept = addKeyed(record, tp, row, now);
+        if (buffer.duplicates() != duplicates) {
+          metrics.duplicateDropped(); // this record or the one it replaced
+        }
+        if (!kept) {
+          return;
+        }
+      }
       if (tagHeader != null && record.headers().lastWithName(tagHeader) != null) {
         buffer.markTagged();
       }
@@ -257,6 +283,23 @@ public final class TableSink {
     } catch (org.apache.kafka.connect.errors.DataException e) {
       toDlq(record, tp, e, now);
     }
+  }
+
+  /**
+   * Buffers a row under its idempotency key; false when the batch already holds the key and the
+   * first record wins (the offset is consumed, the row dropped).
+   */
+  private boolean addKeyed(SinkRecord record, TopicPartition tp, Object[] row, long now) {
+    Object[] values = keyColumns.values(row);
+    if (values == null) {
+      throw new DataException("idempotency key " + keyColumns.names() + " is null in every field ("
+          + DeltaSinkConfig.IDEMPOTENCY_KEY + ")");
+    }
+    hasher.hash(values);
+    // Kafka's record time stands for event time: the window is measured on it.
+    long ts = record.timestamp() != null && record.timestamp() >= 0 ? record.timestamp() : now;
+    return buffer.addKeyed(tp, record.kafkaOffset(), partitioning.key(row),
+        converter.tableSchema(), row, now, hasher.hi(), hasher.lo(), ts, keepLast);
   }
 
   /**
@@ -355,6 +398,10 @@ public final class TableSink {
   private void useSchema(StructType schema) {
     converter = new RowConverter(schema, config.partitionSpec(), config.metadataColumns());
     partitioning = new PartitionValues(schema, config.partitionSpec().columns());
+    if (keyIndex != null) {
+      keyColumns = KeyColumns.resolve(config.idempotencyKey(), schema,
+          DeltaSinkConfig.IDEMPOTENCY_KEY);
+    }
   }
 
   /**
@@ -580,17 +627,21 @@ public final class TableSink {
       if (quarantined) {
         metrics.quarantined(records);
       } else {
-        metrics.written(records);
+        metrics.written(records - c.duplicates());
+        metrics.duplicatesInTable(c.duplicates());
         metrics.committed(c.version(), c.files(), c.bytes(), done.millis());
       }
       metrics.gateAlerts(c.gates().breaches().size());
       LOG.info("Committed {} records ({} files, {} bytes) to {}{} version {} in {} ms ({}, after {}"
-              + " ms of buffering) for task {}; offsets {}{}", records, c.files(), c.bytes(),
+              + " ms of buffering) for task {}; offsets {}{}{}", records - c.duplicates(), c.files(),
+          c.bytes(),
           quarantined ? "the QUARANTINE table " : "", quarantined ? c.quarantinedTo()
               : table.location(), c.version(), done.millis(), batch.reason(),
           batch.bufferingMs(), taskId, c.offsets(), c.gates().values().isEmpty() ? ""
               : "; gates " + c.gates().values() + (c.gates().isClean() ? "" : ", broken "
-                  + c.gates().breaches().stream().map(b -> b.gate().name()).toList()));
+                  + c.gates().breaches().stream().map(b -> b.gate().name()).toList()),
+          c.duplicates() == 0 ? "" : "; " + c.duplicates() + " records left out: the table holds"
+              + " their idempotency keys");
       // The quarantine table's schema says nothing about this table's.
       if (!quarantined && converter != null && !c.tableSchema().equals(converter.tableSchema())) {
         // Another task added columns. Rows buffered since have the old shape: commit them as

@@ -177,6 +177,11 @@ class QualityGatesTest {
 
   /** The commitInfo of {@code version}, read from the log file as JSON (not through Kernel). */
   com.fasterxml.jackson.databind.JsonNode commitInfo(long version) throws Exception {
+    return commitInfo(dir, version);
+  }
+
+  static com.fasterxml.jackson.databind.JsonNode commitInfo(Path dir, long version)
+      throws Exception {
     Path file = dir.resolve("table").resolve("_delta_log")
         .resolve(String.format("%020d.json", version));
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -18,6 +18,11 @@ import org.apache.kafka.common.TopicPartition;
 public final class RecordBuffer {
 
   private final Map<List<Object>, Column.Struct> buckets = new LinkedHashMap<>();
+  /** With an idempotency key: per bucket (in bucket order) the rows' keys, and all rows by key. */
+  private final List<BucketKeys> keys = new java.util.ArrayList<>();
+  private final Map<List<Object>, Integer> bucketIndex = new HashMap<>();
+  private KeyTable keyTable;
+  private int duplicates;
   private Allocation allocation = new Allocation();
   /** The schema every buffered row has (rows of another shape need a new buffer). */
   private StructType schema;
@@ -57,6 +62,78 @@ public final class RecordBuffer {
   }
 
   /**
+   * Adds one row with its idempotency key (hash {@code hi}/{@code lo}, record time {@code ts}),
+   * unless the batch holds a row with that key: then {@code keepLast} decides whether the new row
+   * replaces it or is dropped. Returns false when the new row was dropped (its offset still counts
+   * as consumed). Every row of a buffer is added through this method, or none.
+   */
+  public boolean addKeyed(TopicPartition tp, long offset, List<Object> partitionValues,
+      StructType schema, Object[] row, long nowMs, long hi, long lo, long ts, boolean keepLast) {
+    if (keyTable == null) {
+      if (!buckets.isEmpty()) {
+        throw new IllegalStateException("keyed row added to a buffer of unkeyed rows");
+      }
+      keyTable = new KeyTable(allocation);
+    }
+    long existing = keyTable.find(hi, lo, keyView);
+    if (existing >= 0) {
+      duplicates++;
+      if (!keepLast) {
+        consumed(tp, offset, nowMs);
+        return false;
+      }
+      keys.get((int) (existing >>> 32)).replaced.set((int) existing);
+      records--;
+    }
+    add(tp, offset, partitionValues, schema, row, nowMs);
+    int b = bucketIndex.computeIfAbsent(partitionValues, k -> {
+      keys.add(new BucketKeys(allocation));
+      return keys.size() - 1;
+    });
+    BucketKeys bk = keys.get(b);
+    bk.hi.add(hi);
+    bk.lo.add(lo);
+    bk.ts.add(ts);
+    keyTable.put(hi, lo, ((long) b << 32) | (bk.size() - 1), keyView);
+    return true;
+  }
+
+  private final KeyTable.Keys keyView = new KeyTable.Keys() {
+    @Override
+    public long hi(long ref) {
+      return keys.get((int) (ref >>> 32)).hi.get((int) ref);
+    }
+
+    @Override
+    public long lo(long ref) {
+      return keys.get((int) (ref >>> 32)).lo.get((int) ref);
+    }
+  };
+
+  /** Whether rows carry idempotency keys ({@link #addKeyed}). */
+  public boolean keyed() {
+    return keyTable != null;
+  }
+
+  /** The keys of each bucket, in {@link #batches()} order (empty when not keyed). */
+  public Map<List<Object>, BucketKeys> keys() {
+    Map<List<Object>, BucketKeys> out = new LinkedHashMap<>();
+    bucketIndex.forEach((k, i) -> out.put(k, keys.get(i)));
+    Map<List<Object>, BucketKeys> ordered = new LinkedHashMap<>();
+    buckets.keySet().forEach(k -> {
+      if (out.containsKey(k)) {
+        ordered.put(k, out.get(k));
+      }
+    });
+    return Collections.unmodifiableMap(ordered);
+  }
+
+  /** Records dropped or replaced because a later one of the batch had the same key. */
+  public int duplicates() {
+    return duplicates;
+  }
+
+  /**
    * Records that a topic-partition was consumed up to {@code offset} without adding a row (the
    * record went to the DLQ or was skipped by rule), so the commit still covers it.
    */
@@ -87,6 +164,7 @@ public final class RecordBuffer {
     return ranges.isEmpty();
   }
 
+  /** Rows to commit: a row replaced by a later one with the same key does not count. */
   public int records() {
     return records;
   }

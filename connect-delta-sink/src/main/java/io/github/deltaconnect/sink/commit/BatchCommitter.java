@@ -21,6 +21,9 @@ import io.github.deltaconnect.sink.gate.GateHalted;
 import io.github.deltaconnect.sink.gate.GateState;
 import io.github.deltaconnect.sink.gate.Gates;
 import io.github.deltaconnect.sink.convert.SchemaMerge;
+import io.github.deltaconnect.sink.dedup.IndexManifest;
+import io.github.deltaconnect.sink.dedup.KeyIndex;
+import io.github.deltaconnect.sink.dedup.Segment;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
 import io.github.deltaconnect.sink.write.DataFiles;
 import io.github.deltaconnect.sink.write.Iterators;
@@ -63,19 +66,18 @@ public final class BatchCommitter {
   /** What became of a batch. */
   public sealed interface Outcome permits Committed, Fenced {}
 
-  /** The batch is in table version {@code version}. */
   /**
    * The batch is in table version {@code version}. {@code recovered}: the commit call failed, but
    * the log shows it landed (its response was lost).
    */
   public record Committed(long version, int files, long bytes, Map<TopicPartition, Long> offsets,
-      StructType tableSchema, boolean recovered, GateDecision gates, String quarantinedTo)
-      implements Outcome {
+      StructType tableSchema, boolean recovered, GateDecision gates, String quarantinedTo,
+      int duplicates) implements Outcome {
 
     /** The same commit, made in the quarantine table at {@code location} for {@code gates}. */
     Committed quarantined(GateDecision decision, String location) {
       return new Committed(version, files, bytes, offsets, tableSchema, recovered, decision,
-          location);
+          location, duplicates);
     }
   }
 
@@ -100,6 +102,8 @@ public final class BatchCommitter {
   private final BatchCommitter quarantine;
   private final String gateDomain;
   private final LongSupplier clock;
+  /** The keys the table holds, with delta.idempotency.key; else null. */
+  private final KeyIndex index;
 
   /**
    * {@code columnMapping}: create tables with column mapping (name mode), which Kernel requires
@@ -119,6 +123,18 @@ public final class BatchCommitter {
   public BatchCommitter(DeltaTable table, OffsetDomain domain, int taskId, int maxRetries,
       int checkpointInterval, boolean columnMapping, FaultPoint fault, Gates gates, Alerts alerts,
       BatchCommitter quarantine, LongSupplier clock) {
+    this(table, domain, taskId, maxRetries, checkpointInterval, columnMapping, fault, gates, alerts,
+        quarantine, clock, null);
+  }
+
+  /**
+   * As above; with {@code index}, rows whose key the table already holds are left out of each
+   * batch, and the batch's keys are added to the index in the same commit.
+   */
+  public BatchCommitter(DeltaTable table, OffsetDomain domain, int taskId, int maxRetries,
+      int checkpointInterval, boolean columnMapping, FaultPoint fault, Gates gates, Alerts alerts,
+      BatchCommitter quarantine, LongSupplier clock, KeyIndex index) {
+    this.index = index;
     this.gates = gates;
     this.alerts = alerts;
     this.quarantine = quarantine;
@@ -151,16 +167,27 @@ public final class BatchCommitter {
     long firstTriedAfter = NOT_TRIED; // the read version of the first transaction tried
     GateState gateState = null; // what the gates leave for the next batch, once they passed
     GateDecision decision = GateDecision.NONE;
+    // With an idempotency key: the rows written (per table partition), their keys' segment file,
+    // and the merged index files of refused attempts (deleted once the log shows none landed).
+    Map<List<Object>, int[]> selected = Map.of();
+    Selection selection = null;
+    IndexManifest.Entry keysFile = null;
+    List<String> refusedIndexFiles = new java.util.ArrayList<>();
+    KeyIndex.Plan plan = null;
     for (int attempt = 0; attempt <= maxRetries; attempt++) {
       Optional<Snapshot> snapshot = table.latest();
       if (snapshot.isPresent() && firstTriedAfter != NOT_TRIED) {
         // A commit was tried and refused: refused because it landed after all (a lost response
         // retried into "already exists"), or for real. Only the log can tell.
         Optional<Long> landed = landed(batchId, firstTriedAfter, snapshot.get().getVersion(),
-            files, lastConflict);
+            files, lastConflict, keysFile, refusedIndexFiles);
         if (landed.isPresent()) {
-          return recovered(landed.get(), files, ranges, snapshot.get(), decision);
+          // Which attempt's index landed, the next commit reads from the table; nothing is deleted.
+          return recovered(landed.get(), files, ranges, snapshot.get(), decision,
+              selection == null ? 0 : selection.dropped());
         }
+        index(i -> i.delete(refusedIndexFiles)); // no version holds them: checked just above
+        refusedIndexFiles.clear();
       }
       if (snapshot.isPresent()) {
         Map<TopicPartition, Long> stored =
@@ -171,6 +198,7 @@ public final class BatchCommitter {
                   + " and resuming after the stored offsets",
               table.location(), snapshot.get().getVersion(), stored, ranges);
           deleteUnreferenced(files); // no version holds this batch: checked just above
+          deleteKeysFile(keysFile);
           return new Fenced(stored);
         }
         checkWritable(snapshot.get());
@@ -191,6 +219,20 @@ public final class BatchCommitter {
         }
         gateState = previous.next(Gates.rate(buffer.records(), covered),
             BatchMetrics.schemaHash(schema));
+      }
+      if (index != null) {
+        index.sync(snapshot);
+        Selection next = Selection.of(buffer, index);
+        if (selection != null && !next.sameRows(selection)) {
+          // A concurrent winner committed some of these keys: the written files hold rows that
+          // must go. No version holds them (checked at the top of this pass).
+          deleteUnreferenced(files);
+          files = null;
+          deleteKeysFile(keysFile);
+          keysFile = null;
+        }
+        selection = next;
+        selected = next.rows();
       }
       Transaction txn;
       try {
@@ -214,7 +256,7 @@ public final class BatchCommitter {
         // Otherwise files stay valid on a retry: a newer table schema may only have more columns,
         // which read as null in these files.
         files = DataFiles.write(table.engine(), state, table.files(), schema, tableSchema,
-            new PartitionValues(schema, partitionColumns), buffer.batches());
+            new PartitionValues(schema, partitionColumns), buffer.batches(), selected);
         filesPhysical = physical;
         fault.at(FaultPoint.Stage.AFTER_FILES);
       }
@@ -227,7 +269,18 @@ public final class BatchCommitter {
       if (gateState != null) {
         txn.addDomainMetadata(gateDomain, gateState.encode());
       }
-      txn.withCommitterProperties(history(buffer.records(), files, decision, batchId));
+      plan = null;
+      if (selection != null && selection.keys().size() > 0) {
+        if (keysFile == null) {
+          keysFile = index.write(selection.keys());
+        }
+        plan = index.plan(keysFile, selection.keys());
+        // Every commit adding keys writes this one domain: of two concurrent ones, one must lose.
+        txn.addDomainMetadata(index.domain(), plan.manifest().encode());
+      }
+      int rows = selection == null ? buffer.records() : buffer.records() - selection.dropped();
+      txn.withCommitterProperties(history(rows, files, decision, batchId,
+          selection == null ? -1 : buffer.duplicates() + selection.dropped()));
       List<Row> actions = files.appendActions(table.engine(), state);
       if (firstTriedAfter == NOT_TRIED) {
         firstTriedAfter = snapshot.map(Snapshot::getVersion).orElse(-1L);
@@ -237,9 +290,12 @@ public final class BatchCommitter {
         result = txn.commit(table.engine(),
             CloseableIterable.inMemoryIterable(Iterators.closeable(actions.iterator())));
       } catch (ConcurrentWriteException e) {
-        // A concurrent writer touched the same offset domains or the table's metadata: re-read the
-        // table and decide again (usually: fenced).
+        // A concurrent writer touched the same offset domains, the key index or the table's
+        // metadata: re-read the table and decide again (usually: fenced, or fewer rows).
         lastConflict = e;
+        if (plan != null) {
+          refusedIndexFiles.addAll(plan.written());
+        }
         LOG.info("Commit to {} conflicted (attempt {}): {}", table.location(), attempt + 1,
             e.getMessage());
         continue;
@@ -250,61 +306,92 @@ public final class BatchCommitter {
       } catch (RuntimeException e) {
         // Anything else (I/O, Kernel's CommitStateUnknownException) may have come after the commit
         // file was written: look for the batch in the log rather than guess.
-        Snapshot latest = latestOrUnknown(files, e);
-        Optional<Long> landed = landed(batchId, firstTriedAfter, latest.getVersion(), files, e);
-        if (landed.isPresent()) {
-          return recovered(landed.get(), files, ranges, latest, decision);
+        if (plan != null) {
+          refusedIndexFiles.addAll(plan.written());
         }
-        throw unknown(files, e);
+        Snapshot latest = latestOrUnknown(files, e, keysFile, refusedIndexFiles);
+        Optional<Long> landed = landed(batchId, firstTriedAfter, latest.getVersion(), files, e,
+            keysFile, refusedIndexFiles);
+        if (landed.isPresent()) {
+          return recovered(landed.get(), files, ranges, latest, decision,
+              selection == null ? 0 : selection.dropped());
+        }
+        throw unknown(files, e, keysFile, refusedIndexFiles);
+      }
+      if (plan != null) {
+        index.committed(plan);
       }
       runHooks(result);
       fault.at(FaultPoint.Stage.AFTER_COMMIT);
       return new Committed(result.getVersion(), files.fileCount(), files.byteCount(), offsets,
           result.getPostCommitSnapshot().map(Snapshot::getSchema).orElse(tableSchema), false,
-          decision, null);
+          decision, null, selection == null ? 0 : selection.dropped());
     }
     // Every attempt conflicted, and the log (read at the top of the last pass) does not hold the
     // batch: no version references its files.
     deleteUnreferenced(files);
+    deleteKeysFile(keysFile);
+    if (plan != null) {
+      refusedIndexFiles.addAll(plan.written());
+    }
+    index(i -> i.delete(refusedIndexFiles));
     throw new ConnectException("Delta commit to " + table.location() + " failed after "
         + (maxRetries + 1) + " attempts", lastConflict);
   }
 
   /** The version in (after, latest] that holds this batch, if any. */
   private Optional<Long> landed(String batchId, long after, long latest, DataFiles files,
-      RuntimeException cause) {
+      RuntimeException cause, IndexManifest.Entry keysFile, List<String> indexFiles) {
     try {
       return table.versionContaining(batchId, after + 1, latest);
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
-      throw unknown(files, cause);
+      throw unknown(files, cause, keysFile, indexFiles);
     }
   }
 
-  private Snapshot latestOrUnknown(DataFiles files, RuntimeException cause) {
+  private Snapshot latestOrUnknown(DataFiles files, RuntimeException cause,
+      IndexManifest.Entry keysFile, List<String> indexFiles) {
     try {
-      return table.latest().orElseThrow(() -> unknown(files, cause));
+      return table.latest().orElseThrow(() -> unknown(files, cause, keysFile, indexFiles));
     } catch (UnknownOutcomeException e) {
       throw e;
     } catch (RuntimeException e) {
       cause.addSuppressed(e);
-      throw unknown(files, cause);
+      throw unknown(files, cause, keysFile, indexFiles);
+    }
+  }
+
+  private void index(java.util.function.Consumer<KeyIndex> action) {
+    if (index != null) {
+      action.accept(index);
+    }
+  }
+
+  private void deleteKeysFile(IndexManifest.Entry keysFile) {
+    if (keysFile != null) {
+      index.delete(List.of(keysFile.file()));
     }
   }
 
   /** The batch is in {@code version} although its commit call failed: the answer was lost. */
   private Committed recovered(long version, DataFiles files, Map<TopicPartition, OffsetRange> ranges,
-      Snapshot latest, GateDecision decision) {
+      Snapshot latest, GateDecision decision, int duplicates) {
     LOG.warn("The commit of {} files to {} failed without an answer, but version {} holds the batch:"
         + " it is committed (the response was lost)", files.fileCount(), table.location(), version);
     Map<TopicPartition, Long> offsets = new HashMap<>();
     ranges.forEach((tp, r) -> offsets.put(tp, r.last()));
     return new Committed(version, files.fileCount(), files.byteCount(), offsets, latest.getSchema(),
-        true, decision, null);
+        true, decision, null, duplicates);
   }
 
-  private UnknownOutcomeException unknown(DataFiles files, RuntimeException cause) {
-    List<String> kept = files == null ? List.of() : files.paths();
+  private UnknownOutcomeException unknown(DataFiles files, RuntimeException cause,
+      IndexManifest.Entry keysFile, List<String> indexFiles) {
+    List<String> kept = new java.util.ArrayList<>(files == null ? List.of() : files.paths());
+    if (keysFile != null) {
+      kept.add(keysFile.file());
+    }
+    kept.addAll(indexFiles);
     return new UnknownOutcomeException("The commit to " + table.location() + " failed, and whether"
         + " it landed is unknown (" + cause + "). The batch's " + kept.size() + " data file(s) are"
         + " kept, since a table version may reference them; the task must restart and resume after"
@@ -356,12 +443,15 @@ public final class BatchCommitter {
 
   /** What {@link HistoryCommitter} adds to the version's commitInfo.operationMetrics. */
   private static java.util.function.Supplier<Map<String, String>> history(int rows, DataFiles files,
-      GateDecision decision, String batchId) {
+      GateDecision decision, String batchId, int duplicates) {
     Map<String, String> m = new java.util.LinkedHashMap<>();
     m.put("numFiles", Integer.toString(files.fileCount()));
     m.put("numOutputRows", Integer.toString(rows));
     m.put("numOutputBytes", Long.toString(files.byteCount()));
     m.put("batchId", batchId);
+    if (duplicates >= 0) { // records dropped for their idempotency key, in the batch or table
+      m.put("numDuplicateRows", Integer.toString(duplicates));
+    }
     decision.values().forEach((k, v) -> m.put("gate." + k, String.valueOf(v)));
     if (!decision.isClean()) {
       m.put("gate.breaches", String.join(",", decision.breaches().stream()

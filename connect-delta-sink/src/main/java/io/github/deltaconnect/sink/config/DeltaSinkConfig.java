@@ -48,6 +48,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String GATES_REGISTRY_URL = "delta.gates.registry.url";
   public static final String GATES_REGISTRY_USER_INFO = "delta.gates.registry.basic.auth.user.info";
   public static final String GATE_PREFIX = "delta.gate.";
+  public static final String IDEMPOTENCY_KEY = "delta.idempotency.key";
+  public static final String IDEMPOTENCY_WINDOW_MS = "delta.idempotency.window.ms";
+  public static final String IDEMPOTENCY_KEEP = "delta.idempotency.keep";
+  public static final String IDEMPOTENCY_MAX_KEYS = "delta.idempotency.max.keys";
   public static final String TEST_FAULT = "delta.test.fault";
   public static final String HADOOP_PREFIX = "hadoop.";
 
@@ -57,6 +61,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   private static final String GROUP_RECORDS = "Records";
   private static final String GROUP_HADOOP = "Hadoop and S3";
   private static final String GROUP_GATES = "Quality gates";
+  private static final String GROUP_IDEMPOTENCY = "Idempotency";
   /** Hadoop keys that hold secrets. */
   static final List<String> SECRET_HADOOP_KEYS = List.of("fs.s3a.access.key", "fs.s3a.secret.key",
       "fs.s3a.session.token", "fs.s3a.encryption.key");
@@ -70,6 +75,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   private final TombstoneBehavior tombstoneBehavior;
   private final SchemaEvolution schemaEvolution;
   private final List<io.github.deltaconnect.sink.gate.Gate> gates;
+  private final DuplicateKeep duplicateKeep;
 
   public DeltaSinkConfig(Map<String, String> props) {
     super(CONFIG_DEF, props);
@@ -86,6 +92,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
           "must not exceed " + BUFFER_MEMORY_BYTES + " (" + getLong(BUFFER_MEMORY_BYTES) + ")");
     }
     this.gates = GateSpecs.parse(getList(GATES), originalsStrings());
+    this.duplicateKeep = DuplicateKeep.of(getString(IDEMPOTENCY_KEEP));
     if (getList(GATES_REGISTRY_URL).isEmpty() && gates.stream()
         .anyMatch(g -> g.action() == io.github.deltaconnect.sink.gate.GateAction.REGISTRY_VALIDATION)) {
       throw new ConfigException(GATES_REGISTRY_URL, "", "gate(s) with action=registry_validation"
@@ -213,6 +220,37 @@ public final class DeltaSinkConfig extends AbstractConfig {
         "Records with a null value: 'ignore' skips and counts them, 'fail' stops the task, 'dlq' sends"
             + " them to the dead-letter queue.",
         GROUP_RECORDS, ++order, Width.SHORT, "Tombstones");
+    order = 0;
+    def.define(IDEMPOTENCY_KEY, Type.LIST, "", new KeyFields(), Importance.MEDIUM,
+        "Fields whose values identify a record, e.g. event_id,source_system (columns of the"
+            + " table; a.b for a field inside a struct column). When set, the table holds at most"
+            + " one row per key within " + IDEMPOTENCY_WINDOW_MS + ": a record whose key the table"
+            + " or its batch already holds is left out and counted (JMX DuplicatesDroppedInBatch,"
+            + " DuplicatesDroppedInTable; numDuplicateRows in each commit's history), also"
+            + " when another task or partition wrote the key. A record whose key fields are all"
+            + " null goes to the DLQ. Keys are kept in the table itself (a domain of its metadata"
+            + " listing key files under _sink_keys/), so they survive restarts and rebalances and"
+            + " commit atomically with the rows. Empty: no deduplication.",
+        GROUP_IDEMPOTENCY, ++order, Width.LONG, "Idempotency key");
+    def.define(IDEMPOTENCY_WINDOW_MS, Type.LONG, 7L * 24 * 60 * 60 * 1000,
+        ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+        "How long a key is remembered, in event time (Kafka record timestamps): keys of records"
+            + " older than the newest record seen by more than this are forgotten (in whole key"
+            + " files, so a key may be remembered somewhat longer). 0: until "
+            + IDEMPOTENCY_MAX_KEYS + " pushes them out.",
+        GROUP_IDEMPOTENCY, ++order, Width.SHORT, "Key window (ms)");
+    def.define(IDEMPOTENCY_KEEP, Type.STRING, DuplicateKeep.FIRST.configValue(),
+        new EnumValidator(DuplicateKeep.values()), Importance.LOW,
+        "Within one micro-batch, which of several records with the same key is written: 'first'"
+            + " or 'last' (in the order Kafka delivered them). Across batches the row already in"
+            + " the table always stays.",
+        GROUP_IDEMPOTENCY, ++order, Width.SHORT, "Duplicate kept");
+    def.define(IDEMPOTENCY_MAX_KEYS, Type.LONG, 10_000_000L, ConfigDef.Range.atLeast(1000),
+        Importance.LOW,
+        "Most keys the index keeps (each task holds them in memory: 16 bytes per key, 160 MB at"
+            + " the default). Past it the oldest keys are forgotten before their window ends,"
+            + " logged at WARN and counted (JMX IdempotencyKeysEvicted).",
+        GROUP_IDEMPOTENCY, ++order, Width.SHORT, "Max keys");
     order = 0;
     def.define(GATES, Type.LIST, "", Importance.MEDIUM,
         "Names of the quality gates every batch must pass before it is committed, comma-separated;"
@@ -353,6 +391,24 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public boolean commitPipelined() {
     return getBoolean(COMMIT_PIPELINED);
+  }
+
+  /** The idempotency key's fields; empty when records are not deduplicated. */
+  public List<String> idempotencyKey() {
+    return getList(IDEMPOTENCY_KEY).stream().map(String::trim).toList();
+  }
+
+  /** 0: no window (keys leave only past the key limit). */
+  public long idempotencyWindowMs() {
+    return getLong(IDEMPOTENCY_WINDOW_MS);
+  }
+
+  public DuplicateKeep duplicateKeep() {
+    return duplicateKeep;
+  }
+
+  public long idempotencyMaxKeys() {
+    return getLong(IDEMPOTENCY_MAX_KEYS);
   }
 
   /** The configured gates, in order; empty when none. */
@@ -580,6 +636,32 @@ public final class DeltaSinkConfig extends AbstractConfig {
     public String toString() {
       return "http(s)://host[:port][/path], comma-separated; credentials in "
           + GATES_REGISTRY_USER_INFO;
+    }
+  }
+
+  /** Key fields: names (dotted paths), none empty, none twice. */
+  static final class KeyFields implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      @SuppressWarnings("unchecked")
+      List<String> fields = value == null ? List.of() : (List<String>) value;
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (String f : fields) {
+        String field = f.trim();
+        if (field.isEmpty() || field.startsWith(".") || field.endsWith(".")
+            || field.contains("..")) {
+          throw new ConfigException(name, value, "each key field must be a field name, or a"
+              + " dotted path into a struct (a.b); got '" + f + "'");
+        }
+        if (!seen.add(field)) {
+          throw new ConfigException(name, value, "field '" + field + "' is listed twice");
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "field names or dotted paths, comma-separated";
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.github.deltaconnect.sink.metrics;
 
+import io.github.deltaconnect.sink.dedup.KeyIndex;
+
 import io.github.deltaconnect.common.Jmx;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,6 +36,10 @@ public final class SinkMetrics implements SinkMetricsMBean {
   private final AtomicLong gateAlerts = new AtomicLong();
   private final AtomicLong recordsQuarantined = new AtomicLong();
   private final AtomicLong gateHalts = new AtomicLong();
+  private final AtomicLong duplicatesInBatch = new AtomicLong();
+  private final AtomicLong duplicatesInTable = new AtomicLong();
+  /** The idempotency index the gauges read; null without a key. */
+  private volatile KeyIndex keyIndex;
   private ObjectName name;
 
   public void register(String connector, int task) {
@@ -88,6 +94,55 @@ public final class SinkMetrics implements SinkMetricsMBean {
   @Override
   public long getGateHalts() {
     return gateHalts.get();
+  }
+
+  /** The task deduplicates with {@code index} (null: it does not). */
+  public void keyIndex(KeyIndex index) {
+    this.keyIndex = index;
+  }
+
+  /** A record was dropped: its batch already held its idempotency key. */
+  public void duplicateDropped() {
+    duplicatesInBatch.incrementAndGet();
+  }
+
+  /** A commit left out {@code records} whose idempotency keys the table already held. */
+  public void duplicatesInTable(long records) {
+    duplicatesInTable.addAndGet(records);
+  }
+
+  @Override
+  public long getDuplicatesDroppedInBatch() {
+    return duplicatesInBatch.get();
+  }
+
+  @Override
+  public long getDuplicatesDroppedInTable() {
+    return duplicatesInTable.get();
+  }
+
+  @Override
+  public long getIdempotencyKeys() {
+    KeyIndex index = keyIndex;
+    return index == null ? 0 : index.keys();
+  }
+
+  @Override
+  public long getIdempotencySegments() {
+    KeyIndex index = keyIndex;
+    return index == null ? 0 : index.segments();
+  }
+
+  @Override
+  public long getIdempotencyIndexHeapBytes() {
+    KeyIndex index = keyIndex;
+    return index == null ? 0 : index.heapBytes();
+  }
+
+  @Override
+  public long getIdempotencyKeysEvicted() {
+    KeyIndex index = keyIndex;
+    return index == null ? 0 : index.evictedKeys();
   }
 
   public void toDlq() {

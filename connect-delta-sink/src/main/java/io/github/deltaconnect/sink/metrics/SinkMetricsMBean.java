@@ -39,6 +39,26 @@ public interface SinkMetricsMBean {
 
   long getTableVersion();
 
+  /**
+   * Records dropped because an earlier record of the same batch had their idempotency key
+   * (keep=first), or replaced by a later one (keep=last).
+   */
+  long getDuplicatesDroppedInBatch();
+
+  /** Records left out of a commit because the table already held their idempotency key. */
+  long getDuplicatesDroppedInTable();
+
+  /** Keys in the idempotency index the task holds in memory (0 without a key). */
+  long getIdempotencyKeys();
+
+  long getIdempotencySegments();
+
+  /** Heap the idempotency index takes: 16 bytes per key. */
+  long getIdempotencyIndexHeapBytes();
+
+  /** Keys forgotten before their window ended, because delta.idempotency.max.keys was reached. */
+  long getIdempotencyKeysEvicted();
+
   /** Gates with action alert that committed batches broke. */
   long getGateAlerts();
 

@@ -35,4 +35,23 @@ public final class Durability {
       channel.force(true);
     }
   }
+
+  /** Whether {@code fs} is the local filesystem (where directories must be synced by hand). */
+  public static boolean isLocal(org.apache.hadoop.fs.FileSystem fs) {
+    return "file".equals(fs.getUri().getScheme());
+  }
+
+  public static Path localPath(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path path) {
+    return java.nio.file.Paths.get(fs.makeQualified(path).toUri());
+  }
+
+  /** {@code dir} and its ancestors that do not exist yet, deepest first. */
+  public static java.util.List<Path> missingDirectories(org.apache.hadoop.fs.FileSystem fs,
+      org.apache.hadoop.fs.Path dir) {
+    java.util.List<Path> missing = new java.util.ArrayList<>();
+    for (Path d = localPath(fs, dir); d != null && !java.nio.file.Files.exists(d); d = d.getParent()) {
+      missing.add(d);
+    }
+    return missing;
+  }
 }

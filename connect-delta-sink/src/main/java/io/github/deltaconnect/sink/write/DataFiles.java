@@ -44,12 +44,24 @@ public final class DataFiles {
   public static DataFiles write(Engine engine, Row txnState, ParquetFiles writer,
       StructType rowsSchema, StructType tableSchema, PartitionValues partitioning,
       Map<List<Object>, ColumnarBatch> rowsByPartition) {
+    return write(engine, txnState, writer, rowsSchema, tableSchema, partitioning, rowsByPartition,
+        Map.of());
+  }
+
+  /**
+   * As above, writing of a partition whose value is a key of {@code selected} only the rows listed
+   * there (ascending row numbers); a partition left with no row gets no file.
+   */
+  public static DataFiles write(Engine engine, Row txnState, ParquetFiles writer,
+      StructType rowsSchema, StructType tableSchema, PartitionValues partitioning,
+      Map<List<Object>, ColumnarBatch> rowsByPartition, Map<List<Object>, int[]> selected) {
     boolean columnMapping = PhysicalSchema.usesColumnMapping(tableSchema);
     List<Bucket> out = new ArrayList<>(rowsByPartition.size());
     List<Column> stats = null;
     try {
       for (Map.Entry<List<Object>, ColumnarBatch> e : rowsByPartition.entrySet()) {
-        if (e.getValue().getSize() == 0) {
+        int[] rows = selected.get(e.getKey());
+        if (e.getValue().getSize() == 0 || (rows != null && rows.length == 0)) {
           continue;
         }
         Map<String, Literal> values = partitioning.literals(e.getKey());
@@ -61,7 +73,7 @@ public final class DataFiles {
             ? physical(e.getValue(), tableSchema, partitioning.columns())
             : transformed(engine, txnState, e.getValue(), values);
         try {
-          out.add(new Bucket(values, writer.write(ctx.getTargetDirectory(), physical, stats)));
+          out.add(new Bucket(values, writer.write(ctx.getTargetDirectory(), physical, stats, rows)));
         } catch (IOException e2) {
           // Parquet wraps the store's error in a message holding the whole file footer: name the
           // root cause (permission denied, no space left...) instead.

@@ -57,6 +57,16 @@ public final class ParquetFiles {
    */
   public List<DataFileStatus> write(String directory, ColumnarBatch batch, List<Column> statsColumns)
       throws IOException {
+    return write(directory, batch, statsColumns, null);
+  }
+
+  /**
+   * Writes the rows of {@code batch} listed in {@code rows} (ascending; null: all of them), e.g.
+   * the ones left after dropping duplicate keys.
+   */
+  public List<DataFileStatus> write(String directory, ColumnarBatch batch, List<Column> statsColumns,
+      int[] rows) throws IOException {
+    int count = rows == null ? batch.getSize() : rows.length;
     MessageType fileSchema = ParquetSchema.of(batch.getSchema());
     long target = conf.getLong(TARGET_FILE_SIZE, DEFAULT_TARGET_FILE_SIZE);
     List<String> plain = dictionary()
@@ -67,7 +77,7 @@ public final class ParquetFiles {
       LOG.debug("Writing {} rows to {} without dictionary encoding for {} (values hardly repeat)",
           batch.getSize(), directory, plain);
     }
-    RowWriter rows = new RowWriter(batch, fileSchema); // one per batch, handed to each file's writer
+    RowWriter rowWriter = new RowWriter(batch, fileSchema); // one per batch, handed to each file's writer
     String prefix = UUID.randomUUID().toString();
     List<DataFileStatus> files = new ArrayList<>();
     List<Path> written = new ArrayList<>();
@@ -76,18 +86,20 @@ public final class ParquetFiles {
     // Local: directories this batch creates must be synced into their parents, or a power loss
     // can lose a committed file's directory entry.
     boolean sync = Durability.enabled(conf);
-    List<java.nio.file.Path> created = sync && local(fs) ? missingDirectories(fs, dir) : List.of();
+    List<java.nio.file.Path> created = sync && Durability.isLocal(fs)
+        ? Durability.missingDirectories(fs, dir) : List.of();
     try {
       int row = 0;
-      while (row < batch.getSize()) {
+      while (row < count) {
         Path path = new Path(directory, String.format("%s-%03d.parquet", prefix, written.size()));
         written.add(path);
         FileOutput out = new FileOutput(fs, path, sync);
-        ParquetWriter<Integer> writer = builder(out, rows, plain).build();
+        ParquetWriter<Integer> writer = builder(out, rowWriter, plain).build();
         try {
           do {
-            writer.write(row++);
-          } while (row < batch.getSize()
+            writer.write(rows == null ? row : rows[row]);
+            row++;
+          } while (row < count
               && (row % SIZE_CHECK_ROWS != 0 || writer.getDataSize() < target));
         } finally {
           writer.close();
@@ -96,8 +108,8 @@ public final class ParquetFiles {
             out.length, System.currentTimeMillis(),
             Optional.of(FileStats.of(writer.getFooter(), batch.getSchema(), statsColumns))));
       }
-      if (sync && local(fs)) {
-        Durability.syncDirectory(localPath(fs, dir));
+      if (sync && Durability.isLocal(fs)) {
+        Durability.syncDirectory(Durability.localPath(fs, dir));
         for (java.nio.file.Path d : created) {
           Durability.syncDirectory(d.getParent());
         }
@@ -176,24 +188,6 @@ public final class ParquetFiles {
    * A new file on a Hadoop filesystem (created once per batch, not looked up per file), whose
    * length as written is known without asking the filesystem afterwards.
    */
-  private static boolean local(FileSystem fs) {
-    return "file".equals(fs.getUri().getScheme());
-  }
-
-  private static java.nio.file.Path localPath(FileSystem fs, Path path) {
-    return java.nio.file.Paths.get(fs.makeQualified(path).toUri());
-  }
-
-  /** {@code dir} and its ancestors that do not exist yet, deepest first. */
-  private static List<java.nio.file.Path> missingDirectories(FileSystem fs, Path dir) {
-    List<java.nio.file.Path> missing = new ArrayList<>();
-    for (java.nio.file.Path d = localPath(fs, dir); d != null && !java.nio.file.Files.exists(d);
-        d = d.getParent()) {
-      missing.add(d);
-    }
-    return missing;
-  }
-
   private static final class FileOutput implements OutputFile {
     private final FileSystem fs;
     private final Path path;

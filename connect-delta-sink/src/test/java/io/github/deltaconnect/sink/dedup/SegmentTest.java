@@ -1,0 +1,101 @@
+package io.github.deltaconnect.sink.dedup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SegmentTest {
+
+  static Segment random(Random r, int n, long minTs, long maxTs) {
+    long[] hi = new long[n];
+    long[] lo = new long[n];
+    for (int i = 0; i < n; i++) {
+      hi[i] = r.nextLong();
+      lo[i] = r.nextLong();
+    }
+    return Segment.of(hi, lo, n, minTs, maxTs);
+  }
+
+  @Test
+  void holdsEachGivenKeyOnceAndNoOther() {
+    // Keys that differ only in sign bits: the order must be unsigned and consistent.
+    long[] hi = {-1L, 0L, Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L};
+    long[] lo = {5L, -1L, 0L, 1L, -1L, 5L};
+    Segment s = Segment.of(hi, lo, hi.length, 10, 20);
+    assertEquals(4, s.size(), "two of the six are repeats");
+    for (int i = 0; i < hi.length; i++) {
+      assertTrue(s.contains(hi[i], lo[i]));
+    }
+    assertFalse(s.contains(-1L, 4L));
+    assertFalse(s.contains(0L, 0L));
+    assertFalse(s.contains(Long.MAX_VALUE, 0L));
+    assertEquals(4 * 16 + 64, s.bytes(), "16 bytes a key, plus the arrays' headers");
+  }
+
+  @Test
+  void aMergeHoldsEveryKeyOfItsPartsAndSpansTheirTimes() {
+    Random r = new Random(7);
+    Segment a = random(r, 1000, 100, 200);
+    Segment b = random(new Random(7), 500, 150, 400); // the first 500 keys of a again
+    Segment c = random(r, 300, 50, 60);
+    Segment m = Segment.merge(List.of(a, b, c));
+    assertEquals(1300, m.size());
+    assertEquals(50, m.minTs());
+    assertEquals(400, m.maxTs());
+    Random again = new Random(7);
+    for (int i = 0; i < 1300; i++) {
+      assertTrue(m.contains(again.nextLong(), again.nextLong()), "key " + i);
+    }
+  }
+
+  @Test
+  void roundTripsThroughItsFileFormat() throws IOException {
+    Segment s = random(new Random(3), 10_000, -5, 99);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    s.writeTo(out);
+    assertEquals(28 + 16 * 10_000 + 4, out.size());
+    Segment back = Segment.readFrom(new ByteArrayInputStream(out.toByteArray()), "mem");
+    assertEquals(s.size(), back.size());
+    assertEquals(-5, back.minTs());
+    assertEquals(99, back.maxTs());
+    Random r = new Random(3);
+    for (int i = 0; i < 10_000; i++) {
+      assertTrue(back.contains(r.nextLong(), r.nextLong()));
+    }
+  }
+
+  @Test
+  void aDamagedTruncatedOrForeignFileIsRefused() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    random(new Random(1), 100, 0, 1).writeTo(out);
+    byte[] good = out.toByteArray();
+
+    byte[] flipped = good.clone();
+    flipped[40] ^= 0x10;
+    IOException damaged = assertThrows(IOException.class,
+        () -> Segment.readFrom(new ByteArrayInputStream(flipped), "f1"));
+    assertTrue(damaged.getMessage().contains("f1 is damaged"), damaged.getMessage());
+
+    byte[] truncated = java.util.Arrays.copyOf(good, good.length - 9);
+    IOException cut = assertThrows(IOException.class,
+        () -> Segment.readFrom(new ByteArrayInputStream(truncated), "f2"));
+    assertTrue(cut.getMessage().contains("truncated"), cut.getMessage());
+
+    byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
+    IOException trailing = assertThrows(IOException.class,
+        () -> Segment.readFrom(new ByteArrayInputStream(longer), "f3"));
+    assertTrue(trailing.getMessage().contains("trailing"), trailing.getMessage());
+
+    IOException foreign = assertThrows(IOException.class,
+        () -> Segment.readFrom(new ByteArrayInputStream("PAR1xxxxxxxxxxxx".getBytes()), "f4"));
+    assertTrue(foreign.getMessage().contains("not an idempotency key segment"));
+  }
+}
