@@ -201,6 +201,10 @@ class IdempotencyTest {
   void twoTasksGivenTheSameKeysOnDifferentPartitionsWriteOneRowPerKey() {
     // Task 1 commits while task 0's commit is between reading the index and committing: task 0's
     // commit conflicts on the index domain, re-reads it, and writes only the keys task 1 did not.
+    // The table exists first, so the race is between two appends, not two table creations.
+    TableSink seed = sink(new FakeContext(true), props(), 2);
+    run(seed, 2, events(2, 0, 9, 0, "z"));
+    seed.stop();
     FakeContext ctx1 = new FakeContext(true);
     TableSink task1 = sink(ctx1, props(), 1);
     TopicPartition p1 = new TopicPartition(TOPIC, 1);
@@ -208,12 +212,13 @@ class IdempotencyTest {
     TableSink task0 = sink(new FakeContext(true), props(), 0, t -> new RacingTable(t, race));
     run(task0, 0, events(0, 0, 0, 0, "a", "b", "c", "d"));
 
-    assertEquals(Map.of("a/crm", 0, "b/crm", 1, "c/crm", 1, "d/crm", 0, "x/crm", 1, "y/crm", 1),
-        rowsByKey());
+    assertEquals(Map.of("a/crm", 0, "b/crm", 1, "c/crm", 1, "d/crm", 0, "x/crm", 1, "y/crm", 1,
+        "z/crm", 9), rowsByKey());
+    assertEquals(2, reader().snapshot().getVersion(), "seed, task 1, task 0 after a retry");
     assertEquals(3, storedOffset(0));
     assertEquals(3, storedOffset(1));
     assertEquals(2, metrics.getDuplicatesDroppedInTable());
-    assertEquals(6, metrics.getRecordsWritten());
+    assertEquals(7, metrics.getRecordsWritten());
     // The files task 0 wrote before the conflict held b and c: deleted, not left for readers.
     assertEquals(List.of(), reader().orphanFiles());
     task0.stop();
@@ -255,6 +260,26 @@ class IdempotencyTest {
         ctx.dlqReasons.get(0).getMessage());
     assertEquals(2, rowsByKey().size());
     assertEquals(2, storedOffset(0));
+  }
+
+  @Test
+  void aMissingKeyFileStopsTheTaskInsteadOfLettingDuplicatesThrough() throws Exception {
+    run(sink(new FakeContext(true), props(), 0), 0, events(0, 0, 1, 0, "a", "b"));
+    IndexManifest manifest = IndexManifest.decode(reader()
+        .domain(KeyIndex.domain(List.of("event_id", "source.system"))).orElseThrow());
+    String file = manifest.segments().get(0).file();
+    Files.delete(dir.resolve("table").resolve(file));
+
+    TableSink next = sink(new FakeContext(true), props(DeltaSinkConfig.COMMIT_PIPELINED, "false"),
+        0);
+    TopicPartition p1 = new TopicPartition(TOPIC, 1);
+    next.open(List.of(p1));
+    next.put(events(1, 0, 2, 0, "a", "c"));
+    ConnectException e = assertThrows(ConnectException.class, () -> next.close(List.of(p1)));
+    assertTrue(e.getMessage().contains(file) && e.getMessage().contains("cannot be read"),
+        e.getMessage());
+    assertEquals(Map.of("a/crm", 1, "b/crm", 1), rowsByKey(), "nothing written without the index");
+    next.stop();
   }
 
   @Test

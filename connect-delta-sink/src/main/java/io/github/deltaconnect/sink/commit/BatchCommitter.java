@@ -389,13 +389,14 @@ public final class BatchCommitter {
       IndexManifest.Entry keysFile, List<String> indexFiles) {
     List<String> kept = new java.util.ArrayList<>(files == null ? List.of() : files.paths());
     if (keysFile != null) {
-      kept.add(keysFile.file());
+      kept.add(index.location(keysFile.file()));
     }
-    kept.addAll(indexFiles);
+    indexFiles.forEach(f -> kept.add(index.location(f)));
     return new UnknownOutcomeException("The commit to " + table.location() + " failed, and whether"
-        + " it landed is unknown (" + cause + "). The batch's " + kept.size() + " data file(s) are"
-        + " kept, since a table version may reference them; the task must restart and resume after"
-        + " the offsets the table holds. Files no version references are removed by VACUUM.",
+        + " it landed is unknown (" + cause + "). The batch's " + kept.size() + " file(s) (data"
+        + (keysFile == null ? "" : ", idempotency keys") + ") are kept, since a table version may"
+        + " reference them; the task must restart and resume after the offsets the table holds."
+        + " Data files no version references are removed by VACUUM.",
         kept, cause);
   }
 

@@ -263,6 +263,11 @@ public final class KeyIndex {
     }
   }
 
+  /** The full location of an index file listed relative to the table. */
+  public String location(String file) {
+    return tableLocation + "/" + file;
+  }
+
   public long keys() {
     return keyCount;
   }

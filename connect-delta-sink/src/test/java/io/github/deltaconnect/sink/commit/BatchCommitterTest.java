@@ -272,6 +272,66 @@ public class BatchCommitterTest {
     assertEquals(List.of(), reader.missingFiles());
   }
 
+  /** A committer deduplicating by the id column, with a fresh index (as a new task has). */
+  BatchCommitter keyed(DeltaTable table) {
+    io.github.deltaconnect.sink.dedup.KeyIndex index = new io.github.deltaconnect.sink.dedup.KeyIndex(
+        table.location(), table.fileSystems(), List.of("id"), 0, 1_000_000);
+    return new BatchCommitter(table, new OffsetDomain("c"), 0, 5, 10, false, FaultPoint.parse(""),
+        new io.github.deltaconnect.sink.gate.Gates(List.of()), null, null,
+        System::currentTimeMillis, index);
+  }
+
+  /** Offsets [from, to) of partition 0, with ids k(offset / 2): each id twice, in two batches. */
+  static RecordBuffer keyedRows(long from, long to) {
+    RecordBuffer buffer = new RecordBuffer();
+    io.github.deltaconnect.sink.dedup.KeyHasher hasher = new io.github.deltaconnect.sink.dedup.KeyHasher();
+    for (long offset = from; offset < to; offset++) {
+      String id = "k" + ((offset + 1) / 2);
+      hasher.hash(new Object[] {id});
+      buffer.addKeyed(new TopicPartition("t", 0), offset, List.of("eu"), SCHEMA,
+          new Object[] {id, offset, "eu"}, 0, hasher.hi(), hasher.lo(), 0, false);
+    }
+    return buffer;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"LOST", "EXISTS"})
+  void aKeyedCommitWhoseAnswerWasLostStillHoldsItsKeysForTheNextBatch(LostResponses.Mode mode) {
+    BatchCommitter committer = keyed(lossyTable(mode, 1));
+    for (int b = 0; b < 3; b++) {
+      BatchCommitter.Committed c = assertInstanceOf(BatchCommitter.Committed.class,
+          committer.commit(keyedRows(b * 10L, b * 10L + 10), SCHEMA, List.of("region")));
+      assertEquals(b == 1, c.recovered(), "batch " + b);
+      assertEquals(b == 0 ? 0 : 1, c.duplicates(), "the id split across batches " + b);
+    }
+    TableReader reader = new TableReader(table().location());
+    List<Object> ids = reader.rows().stream().map(r -> r.get("id")).sorted().toList();
+    assertEquals(16, ids.size(), "k0..k15, each once: " + ids);
+    assertEquals(16, new HashSet<>(ids).size());
+    assertEquals(List.of(), reader.missingFiles());
+  }
+
+  @Test
+  void aKeyedCommitWithAnUnknownOutcomeKeepsItsKeyFileAndTheNextTaskWritesTheBatchOnce() {
+    keyed(table()).commit(keyedRows(0, 10), SCHEMA, List.of("region"));
+    UnknownOutcomeException e = assertThrows(UnknownOutcomeException.class,
+        () -> keyed(lossyTable(LostResponses.Mode.UNWRITTEN, 1))
+            .commit(keyedRows(10, 20), SCHEMA, List.of("region")));
+    assertTrue(e.keptFiles().stream().anyMatch(f -> f.endsWith(".keys")),
+        "a key file a version may list is kept: " + e.keptFiles());
+    for (String kept : e.keptFiles()) {
+      assertTrue(java.nio.file.Files.exists(Path.of(java.net.URI.create(kept))), kept + " kept");
+    }
+
+    BatchCommitter.Committed again = assertInstanceOf(BatchCommitter.Committed.class,
+        keyed(table()).commit(keyedRows(10, 20), SCHEMA, List.of("region")));
+    assertEquals(1, again.duplicates(), "k5 of the first batch");
+    TableReader reader = new TableReader(table().location());
+    List<Object> ids = reader.rows().stream().map(r -> r.get("id")).sorted().toList();
+    assertEquals(11, ids.size(), "k0..k10, each once: " + ids);
+    assertEquals(11, new HashSet<>(ids).size());
+  }
+
   @Test
   void aTaskThatDiesWhileWritingACheckpointLeavesATableThatReadsAndResumes() throws Exception {
     // Dies after the checkpoint file is in place but before _last_checkpoint points at it (the
