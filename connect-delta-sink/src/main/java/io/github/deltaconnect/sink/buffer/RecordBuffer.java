@@ -20,7 +20,8 @@ public final class RecordBuffer {
   private final Map<List<Object>, Column.Struct> buckets = new LinkedHashMap<>();
   /** With an idempotency key: per bucket (in bucket order) the rows' keys, and all rows by key. */
   private final List<BucketKeys> keys = new java.util.ArrayList<>();
-  private final Map<List<Object>, Integer> bucketIndex = new HashMap<>();
+  /** Bucket number in {@link #keys} by bucket, looked up by identity (no list hashing). */
+  private final Map<Column.Struct, Integer> bucketIndex = new java.util.IdentityHashMap<>();
   private KeyTable keyTable;
   private int duplicates;
   private Allocation allocation = new Allocation();
@@ -41,6 +42,12 @@ public final class RecordBuffer {
    */
   public void add(TopicPartition tp, long offset, List<Object> partitionValues, StructType schema,
       Object[] row, long nowMs) {
+    append(tp, offset, partitionValues, schema, row, nowMs);
+  }
+
+  /** {@link #add}, returning the bucket the row went to. */
+  private Column.Struct append(TopicPartition tp, long offset, List<Object> partitionValues,
+      StructType schema, Object[] row, long nowMs) {
     if (schema != this.schema) {
       if (!buckets.isEmpty()) {
         throw new IllegalStateException("rows of schema " + schema + " added to a buffer of "
@@ -59,6 +66,7 @@ public final class RecordBuffer {
     if (firstAddedAtMs < 0) {
       firstAddedAtMs = nowMs;
     }
+    return bucket;
   }
 
   /**
@@ -85,8 +93,8 @@ public final class RecordBuffer {
       keys.get((int) (existing >>> 32)).replaced.set((int) existing);
       records--;
     }
-    add(tp, offset, partitionValues, schema, row, nowMs);
-    int b = bucketIndex.computeIfAbsent(partitionValues, k -> {
+    Column.Struct bucket = append(tp, offset, partitionValues, schema, row, nowMs);
+    int b = bucketIndex.computeIfAbsent(bucket, k -> {
       keys.add(new BucketKeys(allocation));
       return keys.size() - 1;
     });
@@ -118,14 +126,13 @@ public final class RecordBuffer {
   /** The keys of each bucket, in {@link #batches()} order (empty when not keyed). */
   public Map<List<Object>, BucketKeys> keys() {
     Map<List<Object>, BucketKeys> out = new LinkedHashMap<>();
-    bucketIndex.forEach((k, i) -> out.put(k, keys.get(i)));
-    Map<List<Object>, BucketKeys> ordered = new LinkedHashMap<>();
-    buckets.keySet().forEach(k -> {
-      if (out.containsKey(k)) {
-        ordered.put(k, out.get(k));
+    buckets.forEach((values, bucket) -> {
+      Integer b = bucketIndex.get(bucket);
+      if (b != null) {
+        out.put(values, keys.get(b));
       }
     });
-    return Collections.unmodifiableMap(ordered);
+    return Collections.unmodifiableMap(out);
   }
 
   /** Records dropped or replaced because a later one of the batch had the same key. */

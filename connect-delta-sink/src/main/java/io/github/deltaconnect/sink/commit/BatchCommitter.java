@@ -320,6 +320,13 @@ public final class BatchCommitter {
       }
       if (plan != null) {
         index.committed(plan);
+        if (index.sweepDue()) {
+          try {
+            index.sweep(table.latest(), clock.getAsLong());
+          } catch (RuntimeException e) { // the batch is committed; the files wait for next time
+            LOG.warn("Could not read {} to sweep its idempotency index files", table.location(), e);
+          }
+        }
       }
       runHooks(result);
       fault.at(FaultPoint.Stage.AFTER_COMMIT);

@@ -18,21 +18,29 @@ import java.util.Map;
 record Selection(Map<List<Object>, int[]> rows, Segment keys, int dropped) {
 
   static Selection of(RecordBuffer buffer, KeyIndex index) {
-    Map<List<Object>, int[]> rows = new LinkedHashMap<>();
+    // The batch's live keys, sorted once, are probed against each segment in one ordered walk.
     int total = buffer.records();
     long[] hi = new long[total];
     long[] lo = new long[total];
     int n = 0;
-    int dropped = 0;
-    long minTs = Long.MAX_VALUE;
-    long maxTs = Long.MIN_VALUE;
     long newest = Long.MIN_VALUE;
     for (BucketKeys keys : buffer.keys().values()) {
       for (int row = 0; row < keys.size(); row++) {
         newest = Math.max(newest, keys.ts(row));
+        if (keys.live(row)) {
+          hi[n] = keys.hi(row);
+          lo[n] = keys.lo(row);
+          n++;
+        }
       }
     }
+    Segment all = Segment.of(hi, lo, n, 0, 0);
     index.advanceTo(newest); // keys this batch pushes out of the window no longer count
+    Segment held = index.held(all);
+    Map<List<Object>, int[]> rows = new LinkedHashMap<>();
+    int dropped = 0;
+    long minTs = Long.MAX_VALUE;
+    long maxTs = Long.MIN_VALUE;
     for (Map.Entry<List<Object>, BucketKeys> e : buffer.keys().entrySet()) {
       BucketKeys keys = e.getValue();
       int[] kept = new int[keys.size()];
@@ -41,20 +49,18 @@ record Selection(Map<List<Object>, int[]> rows, Segment keys, int dropped) {
         if (!keys.live(row)) {
           continue; // a later record of the batch with this key replaced it
         }
-        if (index.contains(keys.hi(row), keys.lo(row))) {
+        if (held.size() > 0 && held.contains(keys.hi(row), keys.lo(row))) {
           dropped++;
           continue;
         }
         kept[k++] = row;
-        hi[n] = keys.hi(row);
-        lo[n] = keys.lo(row);
-        n++;
         minTs = Math.min(minTs, keys.ts(row));
         maxTs = Math.max(maxTs, keys.ts(row));
       }
       rows.put(e.getKey(), Arrays.copyOf(kept, k));
     }
-    Segment segment = Segment.of(hi, lo, n, n == 0 ? 0 : minTs, n == 0 ? 0 : maxTs);
+    boolean any = minTs != Long.MAX_VALUE;
+    Segment segment = all.minus(held, any ? minTs : 0, any ? maxTs : 0);
     return new Selection(rows, segment, dropped);
   }
 

@@ -43,6 +43,13 @@ public final class KeyIndex {
   private static final Logger LOG = LoggerFactory.getLogger(KeyIndex.class);
   static final String DIRECTORY = "_sink_keys";
   static final int FANOUT = 8;
+  /**
+   * Files no longer listed are removed once this old: far longer than any commit attempt that
+   * might still list a file it read or wrote, so no attempt ever finds a listed file gone.
+   */
+  static final long SWEEP_RETENTION_MS = 60 * 60 * 1000L;
+  /** Commits between two sweeps of the index directory (one listing each). */
+  static final int SWEEP_EVERY = 20;
 
   private final String tableLocation;
   private final TaskFileSystems fileSystems;
@@ -57,6 +64,7 @@ public final class KeyIndex {
   private IndexManifest current;
   /** Segments of {@link #current}, newest first: a duplicate is most likely recent. */
   private List<Segment> probeOrder = List.of();
+  private int commitsSinceSweep;
   private volatile long keyCount;
   private volatile int segmentCount;
   private volatile long heapBytes;
@@ -151,6 +159,21 @@ public final class KeyIndex {
       }
     }
     probeOrder = order;
+  }
+
+  /**
+   * The keys of {@code batch} the table holds (as of the last {@link #sync} and
+   * {@link #advanceTo}): one ordered walk of the batch per segment.
+   */
+  public Segment held(Segment batch) {
+    List<Segment> found = new ArrayList<>();
+    for (Segment s : probeOrder) {
+      Segment both = batch.intersect(s);
+      if (both.size() > 0) {
+        found.add(both);
+      }
+    }
+    return found.size() == 1 ? found.get(0) : Segment.merge(found);
   }
 
   /** Whether the table (as of the last {@link #sync} and {@link #advanceTo}) holds the key. */
@@ -249,6 +272,49 @@ public final class KeyIndex {
   /** The plan is in the table: it becomes the index. */
   public void committed(Plan plan) {
     use(plan.manifest(), plan.segments());
+    commitsSinceSweep++;
+  }
+
+  /** Whether enough commits passed for another {@link #sweep}. */
+  public boolean sweepDue() {
+    return commitsSinceSweep >= SWEEP_EVERY;
+  }
+
+  /**
+   * Removes this index's files that {@code latest} (the table's newest snapshot, just read) does
+   * not list and that are older than {@value #SWEEP_RETENTION_MS} ms: segments replaced by merges
+   * or expired, and those of refused or crashed attempts. Without it the directory grows by a
+   * segment per commit. Returns how many files were removed; failures are logged, not thrown.
+   */
+  public int sweep(Optional<Snapshot> latest, long nowMs) {
+    commitsSinceSweep = 0;
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    latest.flatMap(s -> s.getDomainMetadata(domain)).map(IndexManifest::decode)
+        .ifPresent(m -> m.segments().forEach(e -> listed.add(e.file())));
+    Path dir = new Path(tableLocation + "/" + directory);
+    int removed = 0;
+    try {
+      FileSystem fs = fileSystems.get(dir);
+      if (!fs.exists(dir)) {
+        return 0;
+      }
+      for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(dir)) {
+        String file = directory + "/" + status.getPath().getName();
+        if (status.isFile() && file.endsWith(".keys") && !listed.contains(file)
+            && status.getModificationTime() < nowMs - SWEEP_RETENTION_MS) {
+          fs.delete(status.getPath(), false);
+          removed++;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not remove unlisted idempotency index files under {} (they stay; the next"
+          + " sweep tries again)", dir, e);
+    }
+    if (removed > 0) {
+      LOG.info("Removed {} idempotency index files under {} that no longer hold live keys", removed,
+          dir);
+    }
+    return removed;
   }
 
   /** Removes files written for a plan or segment that no table version references (best effort). */

@@ -8,6 +8,7 @@ import io.github.deltaconnect.sink.storage.TaskFileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -109,6 +110,48 @@ class KeyIndexTest {
     assertEquals(400, plan.evictedKeys());
     assertEquals(800, index.keys());
     assertEquals(400, index.evictedKeys());
+  }
+
+  @Test
+  void aSweepRemovesOnlyUnlistedFilesOlderThanTheRetention() throws Exception {
+    KeyIndex index = index(0, 10_000_000);
+    Random r = new Random(8);
+    for (int i = 0; i < KeyIndex.FANOUT; i++) {
+      add(index, r, 10, i); // the eighth merges all eight into one level-1 file
+    }
+    Segment refused = SegmentTest.random(r, 10, 9, 9);
+    index.write(refused); // an attempt that never committed
+    assertEquals(KeyIndex.FANOUT + 2, keyFiles());
+    long now = System.currentTimeMillis();
+    assertEquals(0, index.sweep(Optional.empty(), now), "all younger than the retention");
+
+    List<Path> files;
+    try (Stream<Path> all = Files.walk(dir)) {
+      files = all.filter(p -> p.toString().endsWith(".keys")).toList();
+    }
+    for (Path f : files) {
+      Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(
+          now - KeyIndex.SWEEP_RETENTION_MS - 1000));
+    }
+    String listed = index.plan(index.write(refused), refused).manifest().segments().get(0).file();
+    // The snapshot the sweep reads lists the level-1 file (and nothing else this test wrote).
+    io.delta.kernel.Snapshot snapshot = (io.delta.kernel.Snapshot) java.lang.reflect.Proxy
+        .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {io.delta.kernel.Snapshot.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("getDomainMetadata")) {
+                return Optional.of(new IndexManifest(List.of("event_id"), List.of(
+                    new IndexManifest.Entry(listed, 80, 0, 7, 1)), 0).encode());
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
+    assertEquals(KeyIndex.FANOUT + 1, index.sweep(Optional.of(snapshot), now),
+        "the eight merged level-0 files and the refused one");
+    try (Stream<Path> all = Files.walk(dir)) {
+      List<String> left = all.filter(p -> p.toString().endsWith(".keys"))
+          .map(p -> dir.relativize(p).toString()).sorted().toList();
+      assertEquals(2, left.size(), "the listed file and the young one: " + left);
+      assertTrue(left.contains(listed), left + " holds " + listed);
+    }
   }
 
   @Test

@@ -57,6 +57,67 @@ class SegmentTest {
   }
 
   @Test
+  void sortsAnyInputLikeTheNaiveOrder() {
+    Random r = new Random(11);
+    for (int n : new int[] {0, 1, 2, 17, 1000, 50_000}) {
+      long[] hi = new long[n];
+      long[] lo = new long[n];
+      for (int i = 0; i < n; i++) {
+        hi[i] = r.nextInt(4) == 0 ? r.nextInt(3) - 1 : r.nextLong(); // many equal hi values too
+        lo[i] = i % 5 == 0 && i > 0 ? lo[i - 1] : r.nextLong();
+        if (i % 7 == 0 && i > 0) { // and repeats
+          hi[i] = hi[i - 1];
+          lo[i] = lo[i - 1];
+        }
+      }
+      java.util.TreeSet<String> naive = new java.util.TreeSet<>();
+      for (int i = 0; i < n; i++) {
+        naive.add(String.format("%016x%016x", hi[i], lo[i])); // hex sorts as unsigned
+      }
+      Segment s = Segment.of(hi, lo, n, 0, 0);
+      assertEquals(naive.size(), s.size(), "n=" + n);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try {
+        s.writeTo(out);
+        // readFrom refuses anything unsorted or repeated: the order is checked there.
+        Segment.readFrom(new ByteArrayInputStream(out.toByteArray()), "n=" + n);
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  @Test
+  void intersectAndMinusAgreeWithContains() {
+    Random r = new Random(5);
+    Segment large = random(r, 200_000, 0, 0);
+    long[] hi = new long[3000];
+    long[] lo = new long[3000];
+    Random replay = new Random(5);
+    for (int i = 0; i < 3000; i++) {
+      if (i % 3 == 0) { // a key the large segment holds (its i-th generated key)
+        hi[i] = replay.nextLong();
+        lo[i] = replay.nextLong();
+      } else {
+        hi[i] = r.nextLong();
+        lo[i] = r.nextLong();
+      }
+    }
+    Segment batch = Segment.of(hi, lo, 3000, 0, 0);
+    Segment both = batch.intersect(large);
+    assertEquals(both.size(), large.intersect(batch).size(), "symmetric");
+    assertEquals(1000, both.size());
+    Segment rest = batch.minus(both, 3, 4);
+    assertEquals(2000, rest.size());
+    assertEquals(3, rest.minTs());
+    for (int i = 0; i < 3000; i++) {
+      boolean inLarge = large.contains(hi[i], lo[i]);
+      assertEquals(inLarge, both.contains(hi[i], lo[i]), "key " + i);
+      assertEquals(!inLarge, rest.contains(hi[i], lo[i]), "key " + i);
+    }
+  }
+
+  @Test
   void roundTripsThroughItsFileFormat() throws IOException {
     Segment s = random(new Random(3), 10_000, -5, 99);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
