@@ -24,7 +24,8 @@ record Selection(Map<List<Object>, int[]> rows, Segment keys, int dropped) {
     long[] lo = new long[total];
     int n = 0;
     long newest = Long.MIN_VALUE;
-    for (BucketKeys keys : buffer.keys().values()) {
+    Map<List<Object>, BucketKeys> buckets = buffer.keys();
+    for (BucketKeys keys : buckets.values()) {
       for (int row = 0; row < keys.size(); row++) {
         newest = Math.max(newest, keys.ts(row));
         if (keys.live(row)) {
@@ -41,7 +42,7 @@ record Selection(Map<List<Object>, int[]> rows, Segment keys, int dropped) {
     int dropped = 0;
     long minTs = Long.MAX_VALUE;
     long maxTs = Long.MIN_VALUE;
-    for (Map.Entry<List<Object>, BucketKeys> e : buffer.keys().entrySet()) {
+    for (Map.Entry<List<Object>, BucketKeys> e : buckets.entrySet()) {
       BucketKeys keys = e.getValue();
       int[] kept = new int[keys.size()];
       int k = 0;

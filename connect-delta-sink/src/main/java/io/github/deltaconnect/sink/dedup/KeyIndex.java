@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Delta's conflict checker lets only one of two concurrent commits that wrote the same domain win,
  * and the loser re-reads the table, checks its batch against the winner's keys too, and tries
  * again. The segments of the latest manifest are held in memory (16 bytes per key; each file is
- * read once per task), so checking a batch costs a binary search per key and segment.
+ * read once per task), so checking a batch costs one ordered walk of its sorted keys per segment.
  *
  * <p>Bounded: segments whose newest record is older than the window (event time, measured from
  * the newest record the index has seen) are dropped; every {@value #FANOUT} segments of one level
@@ -62,7 +62,7 @@ public final class KeyIndex {
   /** The segments of {@link #current}, by file. */
   private Map<String, Segment> cache = new HashMap<>();
   private IndexManifest current;
-  /** Segments of {@link #current}, newest first: a duplicate is most likely recent. */
+  /** Segments of {@link #current} that {@link #held} probes (those still in the window). */
   private List<Segment> probeOrder = List.of();
   private int commitsSinceSweep;
   private volatile long keyCount;
@@ -142,7 +142,7 @@ public final class KeyIndex {
   }
 
   /**
-   * Leaves out of {@link #contains} the segments that expire once records up to {@code newestTs}
+   * Leaves out of {@link #held} the segments that expire once records up to {@code newestTs}
    * join the index, so a key expires by one rule whether or not a commit has dropped its segment.
    */
   public void advanceTo(long newestTs) {
@@ -174,16 +174,6 @@ public final class KeyIndex {
       }
     }
     return found.size() == 1 ? found.get(0) : Segment.merge(found);
-  }
-
-  /** Whether the table (as of the last {@link #sync} and {@link #advanceTo}) holds the key. */
-  public boolean contains(long hi, long lo) {
-    for (Segment s : probeOrder) {
-      if (s.contains(hi, lo)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Writes the keys of a batch as a segment file; its entry goes into {@link #plan}. */
@@ -365,10 +355,7 @@ public final class KeyIndex {
         }
       }
       if (local) {
-        Durability.syncDirectory(Durability.localPath(fs, path.getParent()));
-        for (java.nio.file.Path d : created) {
-          Durability.syncDirectory(d.getParent());
-        }
+        Durability.syncWritten(fs, path.getParent(), created);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("writing idempotency index file " + path + " failed: " + e, e);

@@ -45,6 +45,19 @@ public final class Durability {
     return java.nio.file.Paths.get(fs.makeQualified(path).toUri());
   }
 
+  /**
+   * After files were written into {@code dir}: syncs {@code dir} (their names) and the parent of
+   * each directory in {@code created} (from {@link #missingDirectories} before the writes), so a
+   * power loss keeps the whole path to the files.
+   */
+  public static void syncWritten(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path dir,
+      java.util.List<Path> created) throws IOException {
+    syncDirectory(localPath(fs, dir));
+    for (Path d : created) {
+      syncDirectory(d.getParent());
+    }
+  }
+
   /** {@code dir} and its ancestors that do not exist yet, deepest first. */
   public static java.util.List<Path> missingDirectories(org.apache.hadoop.fs.FileSystem fs,
       org.apache.hadoop.fs.Path dir) {

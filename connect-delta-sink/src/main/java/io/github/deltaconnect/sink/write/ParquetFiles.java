@@ -109,10 +109,7 @@ public final class ParquetFiles {
             Optional.of(FileStats.of(writer.getFooter(), batch.getSchema(), statsColumns))));
       }
       if (sync && Durability.isLocal(fs)) {
-        Durability.syncDirectory(Durability.localPath(fs, dir));
-        for (java.nio.file.Path d : created) {
-          Durability.syncDirectory(d.getParent());
-        }
+        Durability.syncWritten(fs, dir, created);
       }
     } catch (IOException | RuntimeException e) {
       // None of these files will be committed: remove them rather than leave orphans.
