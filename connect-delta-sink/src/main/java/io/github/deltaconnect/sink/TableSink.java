@@ -28,6 +28,10 @@ import io.github.deltaconnect.sink.convert.SchemaMapping;
 import io.github.deltaconnect.sink.convert.SchemaMerge;
 import io.github.deltaconnect.sink.convert.UnknownFieldException;
 import io.github.deltaconnect.sink.config.DuplicateKeep;
+import io.github.deltaconnect.sink.config.WriteMode;
+import io.github.deltaconnect.sink.cdc.ChangeEvent;
+import io.github.deltaconnect.sink.cdc.ChangeReader;
+import io.github.deltaconnect.sink.cdc.Upserts;
 import io.github.deltaconnect.sink.dedup.KeyColumns;
 import io.github.deltaconnect.sink.dedup.KeyHasher;
 import io.github.deltaconnect.sink.dedup.KeyIndex;
@@ -106,6 +110,11 @@ public final class TableSink {
   private KeyColumns keyColumns;
   private final KeyHasher hasher = new KeyHasher();
   private final boolean keepLast;
+  /** With delta.write.mode=upsert: key and ordering column (shared with the committer); else null. */
+  private final Upserts upserts;
+  private final ChangeReader changes;
+  /** The ordering column's position in converted rows, or -1. */
+  private int orderOrdinal = -1;
   /** A commit failed: the task is dying, and whatever is buffered is left to its successor. */
   private boolean failed;
   private TopicPartition lastPartition;
@@ -137,9 +146,13 @@ public final class TableSink {
         : new KeyIndex(table.location(), table.fileSystems(), config.idempotencyKey(),
             config.idempotencyWindowMs(), config.idempotencyMaxKeys());
     this.keepLast = config.duplicateKeep() == DuplicateKeep.LAST;
+    boolean upsert = config.writeMode() == WriteMode.UPSERT;
+    this.upserts = upsert ? new Upserts(config.upsertKey(), config.upsertOrderColumn()) : null;
+    this.changes = upsert
+        ? new ChangeReader(config.upsertOrderField(), DeltaSinkConfig.UPSERT_ORDER_FIELD) : null;
     this.committer = new BatchCommitter(table, domain, taskId, config.commitRetries(),
         config.checkpointInterval(), addColumns, FaultPoint.parse(config.testFault()),
-        gates, alerts, quarantineCommitter, clock, keyIndex);
+        gates, alerts, quarantineCommitter, clock, keyIndex, upserts);
     metrics.keyIndex(keyIndex);
     // Counting tagged rows costs a header lookup per record: only when a gate reads them.
     this.tagHeader = config.gates().stream()
@@ -229,16 +242,18 @@ public final class TableSink {
       return;
     }
     long now = clock.getAsLong();
-    if (record.value() == null) {
+    if (upserts == null && record.value() == null) {
       tombstone(record, tp, now);
       return;
     }
     try {
-      Object[] row = convert(record, tp);
+      ChangeEvent change = upserts == null ? null : changes.read(record);
+      Object[] row = change == null ? convert(record, tp) : changeRow(change, tp, now);
       if (row == null) {
         return; // a flush on the way rewound this partition: the record comes again
       }
-      if (config.nullPartitionBehavior() == NullPartitionBehavior.DLQ) {
+      boolean delete = change != null && change.op() == ChangeEvent.Op.DELETE;
+      if (config.nullPartitionBehavior() == NullPartitionBehavior.DLQ && !delete) {
         List<String> nulls = partitioning.nullColumns(row);
         if (!nulls.isEmpty()) {
           throw new DataException("partition column(s) " + nulls + " are null");
@@ -262,7 +277,13 @@ public final class TableSink {
           return;
         }
       }
-      if (keyColumns == null) {
+      if (change != null) {
+        int superseded = buffer.duplicates() + buffer.stale();
+        addChange(change, tp, row, now, delete);
+        if (buffer.duplicates() + buffer.stale() != superseded) {
+          metrics.duplicateDropped(); // this change or the one it replaced
+        }
+      } else if (keyColumns == null) {
         buffer.add(tp, offset, partitioning.key(row), converter.tableSchema(), row, now);
       } else {
         int duplicates = buffer.duplicates();
@@ -300,6 +321,56 @@ public final class TableSink {
     long ts = record.timestamp() != null && record.timestamp() >= 0 ? record.timestamp() : now;
     return buffer.addKeyed(tp, record.kafkaOffset(), partitioning.key(row),
         converter.tableSchema(), row, now, hasher.hi(), hasher.lo(), ts, keepLast);
+  }
+
+  /**
+   * The row of a change: the converted image (a delete's only needs its key), with the ordering
+   * value in its column. Null when the record's partition was rewound (it comes again), or when a
+   * delete finds no table (nothing to delete; the offset is consumed).
+   */
+  private Object[] changeRow(ChangeEvent change, TopicPartition tp, long now) {
+    SinkRecord image = change.image();
+    List<String> key = upserts.key(image);
+    Object[] row;
+    if (change.op() == ChangeEvent.Op.DELETE) {
+      if (converter == null && table.latest().isEmpty()) {
+        buffer.consumed(tp, image.kafkaOffset(), now);
+        return null;
+      }
+      try {
+        row = converter(image).convert(image);
+      } catch (UnknownFieldException e) {
+        throw new DataException("the delete's image has " + e.getMessage() + ", which the table"
+            + " does not have", e);
+      }
+    } else {
+      row = convert(image, tp);
+      if (row == null) {
+        return null;
+      }
+    }
+    if (keyColumns == null) {
+      keyColumns = KeyColumns.resolve(key, converter.tableSchema(), DeltaSinkConfig.UPSERT_KEY);
+    }
+    if (orderOrdinal >= 0) {
+      row[orderOrdinal] = change.order();
+    }
+    return row;
+  }
+
+  /** Buffers a change under its key, where the batch keeps one change per key. */
+  private void addChange(ChangeEvent change, TopicPartition tp, Object[] row, long now,
+      boolean delete) {
+    Object[] values = keyColumns.values(row);
+    if (values == null) {
+      throw new DataException("upsert key " + keyColumns.names() + " is null in every field ("
+          + DeltaSinkConfig.UPSERT_KEY + ")");
+    }
+    hasher.hash(values);
+    Long order = change.order();
+    buffer.addChange(tp, change.image().kafkaOffset(), partitioning.key(row),
+        converter.tableSchema(), row, now, hasher.hi(), hasher.lo(),
+        order == null ? RecordBuffer.UNORDERED : order, delete);
   }
 
   /**
@@ -389,6 +460,13 @@ public final class TableSink {
         // A record that cannot define a table fails alone (DataException, to the DLQ).
         schema = SchemaMapping.tableSchema(record.valueSchema(), config.partitionSpec(),
             config.metadataColumns());
+        if (orderColumn() != null && schema.indexOf(orderColumn()) < 0) {
+          schema = schema.add(orderColumn(), io.delta.kernel.types.LongType.LONG, true);
+        }
+      }
+      if (orderColumn() != null && schema.indexOf(orderColumn()) < 0) { // an existing table
+        schema = committer.addColumns(new StructType(List.of(new io.delta.kernel.types.StructField(
+            orderColumn(), io.delta.kernel.types.LongType.LONG, true))));
       }
       useSchema(schema);
     }
@@ -396,12 +474,23 @@ public final class TableSink {
   }
 
   private void useSchema(StructType schema) {
-    converter = new RowConverter(schema, config.partitionSpec(), config.metadataColumns());
+    converter = new RowConverter(schema, config.partitionSpec(), config.metadataColumns(),
+        orderColumn());
     partitioning = new PartitionValues(schema, config.partitionSpec().columns());
     if (keyIndex != null) {
       keyColumns = KeyColumns.resolve(config.idempotencyKey(), schema,
           DeltaSinkConfig.IDEMPOTENCY_KEY);
     }
+    if (upserts != null) {
+      orderOrdinal = orderColumn() == null ? -1 : schema.indexOf(orderColumn());
+      // Without a configured key, the first record names it (see changeRow).
+      keyColumns = upserts.key() == null ? null
+          : KeyColumns.resolve(upserts.key(), schema, DeltaSinkConfig.UPSERT_KEY);
+    }
+  }
+
+  private String orderColumn() {
+    return upserts == null ? null : upserts.orderColumn();
   }
 
   /**
@@ -640,8 +729,9 @@ public final class TableSink {
           batch.bufferingMs(), taskId, c.offsets(), c.gates().values().isEmpty() ? ""
               : "; gates " + c.gates().values() + (c.gates().isClean() ? "" : ", broken "
                   + c.gates().breaches().stream().map(b -> b.gate().name()).toList()),
-          c.duplicates() == 0 ? "" : "; " + c.duplicates() + " records left out: the table holds"
-              + " their idempotency keys");
+          c.duplicates() == 0 ? "" : "; " + c.duplicates() + (upserts == null
+              ? " records left out: the table holds their idempotency keys"
+              : " changes left out: older than the rows the table holds for their keys"));
       // The quarantine table's schema says nothing about this table's.
       if (!quarantined && converter != null && !c.tableSchema().equals(converter.tableSchema())) {
         // Another task added columns. Rows buffered since have the old shape: commit them as

@@ -22,8 +22,14 @@ public final class RecordBuffer {
   private final List<BucketKeys> keys = new java.util.ArrayList<>();
   /** Bucket number in {@link #keys} by bucket, looked up by identity (no list hashing). */
   private final Map<Column.Struct, Integer> bucketIndex = new java.util.IdentityHashMap<>();
+  /** The table partition value of each entry of {@link #keys}. */
+  private final List<List<Object>> keyBuckets = new java.util.ArrayList<>();
   private KeyTable keyTable;
   private int duplicates;
+  /** Upserts: changes left out for being older than the batch's change of their key. */
+  private int stale;
+  /** Upserts: live changes that delete their key. */
+  private int deletes;
   private Allocation allocation = new Allocation();
   /** The schema every buffered row has (rows of another shape need a new buffer). */
   private StructType schema;
@@ -77,33 +83,110 @@ public final class RecordBuffer {
    */
   public boolean addKeyed(TopicPartition tp, long offset, List<Object> partitionValues,
       StructType schema, Object[] row, long nowMs, long hi, long lo, long ts, boolean keepLast) {
-    if (keyTable == null) {
-      if (!buckets.isEmpty()) {
-        throw new IllegalStateException("keyed row added to a buffer of unkeyed rows");
-      }
-      keyTable = new KeyTable(allocation);
-    }
-    long existing = keyTable.find(hi, lo, keyView);
+    long existing = find(hi, lo);
     if (existing >= 0) {
       duplicates++;
       if (!keepLast) {
         consumed(tp, offset, nowMs);
         return false;
       }
-      keys.get((int) (existing >>> 32)).replaced.set((int) existing);
-      records--;
+      replace(existing);
     }
+    store(tp, offset, partitionValues, schema, row, nowMs, hi, lo, ts, false);
+    return true;
+  }
+
+  /** The order of a change that has none (a tombstone): it applies over whatever it follows. */
+  public static final long UNORDERED = Long.MIN_VALUE;
+
+  /**
+   * Upserts: adds the change of the key hashed {@code hi}/{@code lo} with ordering value
+   * {@code order} ({@link #UNORDERED} for none); {@code delete}: the change deletes the key, and
+   * {@code row} only carries its key. The batch keeps one change per key: a change replaces the
+   * buffered one unless its order is lower (then it is left out, counted as stale, and false
+   * returned); an unordered change takes the order of the change it replaces.
+   */
+  public boolean addChange(TopicPartition tp, long offset, List<Object> partitionValues,
+      StructType schema, Object[] row, long nowMs, long hi, long lo, long order, boolean delete) {
+    long existing = find(hi, lo);
+    if (existing >= 0) {
+      long before = keys.get((int) (existing >>> 32)).ts.get((int) existing);
+      if (order == UNORDERED) {
+        order = before;
+      } else if (before != UNORDERED && order < before) {
+        stale++;
+        consumed(tp, offset, nowMs);
+        return false;
+      }
+      duplicates++;
+      replace(existing);
+    }
+    store(tp, offset, partitionValues, schema, row, nowMs, hi, lo, order, delete);
+    return true;
+  }
+
+  /** The buffered row of a key, as bucket number (high half) and row (low half); or -1. */
+  public long find(long hi, long lo) {
+    if (keyTable == null) {
+      if (!buckets.isEmpty()) {
+        throw new IllegalStateException("keyed row added to a buffer of unkeyed rows");
+      }
+      keyTable = new KeyTable(allocation);
+    }
+    return keyTable.find(hi, lo, keyView);
+  }
+
+  private void replace(long ref) {
+    BucketKeys old = keys.get((int) (ref >>> 32));
+    old.replaced.set((int) ref);
+    if (old.deleted.get((int) ref)) {
+      deletes--;
+    }
+    records--;
+  }
+
+  private void store(TopicPartition tp, long offset, List<Object> partitionValues,
+      StructType schema, Object[] row, long nowMs, long hi, long lo, long ts, boolean delete) {
     Column.Struct bucket = append(tp, offset, partitionValues, schema, row, nowMs);
     int b = bucketIndex.computeIfAbsent(bucket, k -> {
       keys.add(new BucketKeys(allocation));
+      keyBuckets.add(partitionValues);
       return keys.size() - 1;
     });
     BucketKeys bk = keys.get(b);
     bk.hi.add(hi);
     bk.lo.add(lo);
     bk.ts.add(ts);
+    if (delete) {
+      bk.deleted.set(bk.size() - 1);
+      deletes++;
+    }
     keyTable.put(hi, lo, ((long) b << 32) | (bk.size() - 1), keyView);
-    return true;
+  }
+
+  /** The table partition value of bucket number {@code b} (as in {@link #find}). */
+  public List<Object> bucketValues(int b) {
+    return keyBuckets.get(b);
+  }
+
+  /** How many buckets hold keyed rows (numbered as in {@link #find}, in {@link #batches} order). */
+  public int bucketCount() {
+    return keys.size();
+  }
+
+  /** The keys of bucket number {@code b} (as in {@link #find}). */
+  public BucketKeys bucketKeys(int b) {
+    return keys.get(b);
+  }
+
+  /** Upserts: changes left out for being older than the batch's change of their key. */
+  public int stale() {
+    return stale;
+  }
+
+  /** Upserts: live changes that delete their key (counted in {@link #records}). */
+  public int deletes() {
+    return deletes;
   }
 
   private final KeyTable.Keys keyView = new KeyTable.Keys() {

@@ -14,6 +14,8 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.github.deltaconnect.sink.buffer.OffsetRange;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
+import io.github.deltaconnect.sink.cdc.Rewrite;
+import io.github.deltaconnect.sink.cdc.Upserts;
 import io.github.deltaconnect.sink.gate.Alerts;
 import io.github.deltaconnect.sink.gate.BatchMetrics;
 import io.github.deltaconnect.sink.gate.GateDecision;
@@ -30,6 +32,7 @@ import io.github.deltaconnect.sink.write.Iterators;
 import io.github.deltaconnect.sink.write.PartitionValues;
 import io.github.deltaconnect.sink.write.PhysicalSchema;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +107,8 @@ public final class BatchCommitter {
   private final LongSupplier clock;
   /** The keys the table holds, with delta.idempotency.key; else null. */
   private final KeyIndex index;
+  /** With delta.write.mode=upsert: the key and ordering column; else null. */
+  private final Upserts upserts;
 
   /**
    * {@code columnMapping}: create tables with column mapping (name mode), which Kernel requires
@@ -134,7 +139,19 @@ public final class BatchCommitter {
   public BatchCommitter(DeltaTable table, OffsetDomain domain, int taskId, int maxRetries,
       int checkpointInterval, boolean columnMapping, FaultPoint fault, Gates gates, Alerts alerts,
       BatchCommitter quarantine, LongSupplier clock, KeyIndex index) {
+    this(table, domain, taskId, maxRetries, checkpointInterval, columnMapping, fault, gates, alerts,
+        quarantine, clock, index, null);
+  }
+
+  /**
+   * As above; with {@code upserts}, each batch holds changes (one per key) that are applied
+   * copy-on-write ({@link Rewrite}) in the commit that also stores the offsets.
+   */
+  public BatchCommitter(DeltaTable table, OffsetDomain domain, int taskId, int maxRetries,
+      int checkpointInterval, boolean columnMapping, FaultPoint fault, Gates gates, Alerts alerts,
+      BatchCommitter quarantine, LongSupplier clock, KeyIndex index, Upserts upserts) {
     this.index = index;
+    this.upserts = upserts;
     this.gates = gates;
     this.alerts = alerts;
     this.quarantine = quarantine;
@@ -174,6 +191,7 @@ public final class BatchCommitter {
     IndexManifest.Entry keysFile = null;
     List<String> refusedIndexFiles = new java.util.ArrayList<>();
     KeyIndex.Plan plan = null;
+    Rewrite rewrite = null;
     for (int attempt = 0; attempt <= maxRetries; attempt++) {
       Optional<Snapshot> snapshot = table.latest();
       if (snapshot.isPresent() && firstTriedAfter != NOT_TRIED) {
@@ -184,7 +202,7 @@ public final class BatchCommitter {
         if (landed.isPresent()) {
           // Which attempt's index landed, the next commit reads from the table; nothing is deleted.
           return recovered(landed.get(), files, ranges, snapshot.get(), decision,
-              selection == null ? 0 : selection.dropped());
+              left(selection, rewrite));
         }
         index(i -> i.delete(refusedIndexFiles)); // no version holds them: checked just above
         refusedIndexFiles.clear();
@@ -234,6 +252,12 @@ public final class BatchCommitter {
         selection = next;
         selected = next.rows();
       }
+      if (upserts != null && files != null) {
+        // Changes are applied to the snapshot read: a newer one needs its own rewrite. No version
+        // holds the files of the attempt before (checked at the top of this pass).
+        deleteUnreferenced(files);
+        files = null;
+      }
       Transaction txn;
       try {
         txn = snapshot.isPresent()
@@ -255,8 +279,23 @@ public final class BatchCommitter {
       if (files == null) {
         // Otherwise files stay valid on a retry: a newer table schema may only have more columns,
         // which read as null in these files.
-        files = DataFiles.write(table.engine(), state, table.files(), schema, tableSchema,
-            new PartitionValues(schema, partitionColumns), buffer.batches(), selected);
+        if (upserts != null) {
+          rewrite = Rewrite.plan(table.engine(), snapshot, state, tableSchema, table.files(),
+              buffer, upserts.key(), upserts.orderColumn(), partitionColumns);
+          selected = rewrite.selected();
+        }
+        try {
+          files = DataFiles.write(table.engine(), state, table.files(), schema, tableSchema,
+              new PartitionValues(schema, partitionColumns), buffer.batches(), selected);
+        } catch (RuntimeException e) {
+          if (rewrite != null) {
+            deleteUnreferenced(rewrite.files());
+          }
+          throw e;
+        }
+        if (rewrite != null) {
+          files = DataFiles.concat(List.of(rewrite.files(), files));
+        }
         filesPhysical = physical;
         fault.at(FaultPoint.Stage.AFTER_FILES);
       }
@@ -279,9 +318,18 @@ public final class BatchCommitter {
         txn.addDomainMetadata(index.domain(), plan.manifest().encode());
       }
       int rows = selection == null ? buffer.records() : buffer.records() - selection.dropped();
+      Map<String, String> changes = Map.of();
+      if (rewrite != null) {
+        // Every upsert commit writes this one domain: of two concurrent ones, one must lose.
+        txn.addDomainMetadata(Upserts.DOMAIN, "{\"batchId\":\"" + batchId + "\"}");
+        changes = changeMetrics(rewrite, buffer);
+        rows = (int) (Arrays.stream(selected.values().toArray(new int[0][])).mapToLong(r -> r.length)
+            .sum() + rewrite.copied());
+      }
       txn.withCommitterProperties(history(rows, files, decision, batchId,
-          selection == null ? -1 : buffer.duplicates() + selection.dropped()));
-      List<Row> actions = files.appendActions(table.engine(), state);
+          selection == null ? -1 : buffer.duplicates() + selection.dropped(), changes));
+      List<Row> actions = new java.util.ArrayList<>(rewrite == null ? List.of() : rewrite.removes());
+      actions.addAll(files.appendActions(table.engine(), state));
       if (firstTriedAfter == NOT_TRIED) {
         firstTriedAfter = snapshot.map(Snapshot::getVersion).orElse(-1L);
       }
@@ -314,7 +362,7 @@ public final class BatchCommitter {
             keysFile, refusedIndexFiles);
         if (landed.isPresent()) {
           return recovered(landed.get(), files, ranges, latest, decision,
-              selection == null ? 0 : selection.dropped());
+              left(selection, rewrite));
         }
         throw unknown(files, e, keysFile, refusedIndexFiles);
       }
@@ -332,7 +380,7 @@ public final class BatchCommitter {
       fault.at(FaultPoint.Stage.AFTER_COMMIT);
       return new Committed(result.getVersion(), files.fileCount(), files.byteCount(), offsets,
           result.getPostCommitSnapshot().map(Snapshot::getSchema).orElse(tableSchema), false,
-          decision, null, selection == null ? 0 : selection.dropped());
+          decision, null, left(selection, rewrite));
     }
     // Every attempt conflicted, and the log (read at the top of the last pass) does not hold the
     // batch: no version references its files.
@@ -344,6 +392,27 @@ public final class BatchCommitter {
     index(i -> i.delete(refusedIndexFiles));
     throw new ConnectException("Delta commit to " + table.location() + " failed after "
         + (maxRetries + 1) + " attempts", lastConflict);
+  }
+
+  /** Records of the batch the table already had: keys it holds, or changes older than its rows. */
+  private static int left(Selection selection, Rewrite rewrite) {
+    return selection != null ? selection.dropped() : rewrite != null ? rewrite.stale() : 0;
+  }
+
+  /** What a batch of changes did, named as Delta's MERGE names it in the table history. */
+  private static Map<String, String> changeMetrics(Rewrite rewrite, RecordBuffer buffer) {
+    long selected = Arrays.stream(rewrite.selected().values().toArray(new int[0][]))
+        .mapToLong(r -> r.length).sum();
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("numTargetRowsInserted", Long.toString(selected - rewrite.updated()));
+    m.put("numTargetRowsUpdated", Integer.toString(rewrite.updated()));
+    m.put("numTargetRowsDeleted", Integer.toString(rewrite.deleted()));
+    m.put("numTargetRowsCopied", Long.toString(rewrite.copied()));
+    m.put("numTargetFilesRemoved", Integer.toString(rewrite.removes().size()));
+    // Older than the batch's or the table's change of their key, or replaced by a later one.
+    m.put("numStaleChanges", Integer.toString(rewrite.stale() + buffer.stale()));
+    m.put("numSupersededChanges", Integer.toString(buffer.duplicates()));
+    return m;
   }
 
   /** The version in (after, latest] that holds this batch, if any. */
@@ -451,7 +520,7 @@ public final class BatchCommitter {
 
   /** What {@link HistoryCommitter} adds to the version's commitInfo.operationMetrics. */
   private static java.util.function.Supplier<Map<String, String>> history(int rows, DataFiles files,
-      GateDecision decision, String batchId, int duplicates) {
+      GateDecision decision, String batchId, int duplicates, Map<String, String> changes) {
     Map<String, String> m = new java.util.LinkedHashMap<>();
     m.put("numFiles", Integer.toString(files.fileCount()));
     m.put("numOutputRows", Integer.toString(rows));
@@ -460,6 +529,7 @@ public final class BatchCommitter {
     if (duplicates >= 0) { // records dropped for their idempotency key, in the batch or table
       m.put("numDuplicateRows", Integer.toString(duplicates));
     }
+    m.putAll(changes);
     decision.values().forEach((k, v) -> m.put("gate." + k, String.valueOf(v)));
     if (!decision.isClean()) {
       m.put("gate.breaches", String.join(",", decision.breaches().stream()

@@ -52,6 +52,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String IDEMPOTENCY_WINDOW_MS = "delta.idempotency.window.ms";
   public static final String IDEMPOTENCY_KEEP = "delta.idempotency.keep";
   public static final String IDEMPOTENCY_MAX_KEYS = "delta.idempotency.max.keys";
+  public static final String WRITE_MODE = "delta.write.mode";
+  public static final String UPSERT_KEY = "delta.upsert.key";
+  public static final String UPSERT_ORDER_FIELD = "delta.upsert.order.field";
+  public static final String UPSERT_ORDER_COLUMN = "delta.upsert.order.column";
   public static final String TEST_FAULT = "delta.test.fault";
   public static final String HADOOP_PREFIX = "hadoop.";
 
@@ -62,6 +66,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   private static final String GROUP_HADOOP = "Hadoop and S3";
   private static final String GROUP_GATES = "Quality gates";
   private static final String GROUP_IDEMPOTENCY = "Idempotency";
+  private static final String GROUP_UPSERT = "Upserts (CDC)";
   /** Hadoop keys that hold secrets. */
   static final List<String> SECRET_HADOOP_KEYS = List.of("fs.s3a.access.key", "fs.s3a.secret.key",
       "fs.s3a.session.token", "fs.s3a.encryption.key");
@@ -76,6 +81,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   private final SchemaEvolution schemaEvolution;
   private final List<io.github.deltaconnect.sink.gate.Gate> gates;
   private final DuplicateKeep duplicateKeep;
+  private final WriteMode writeMode;
 
   public DeltaSinkConfig(Map<String, String> props) {
     super(CONFIG_DEF, props);
@@ -93,6 +99,23 @@ public final class DeltaSinkConfig extends AbstractConfig {
     }
     this.gates = GateSpecs.parse(getList(GATES), originalsStrings());
     this.duplicateKeep = DuplicateKeep.of(getString(IDEMPOTENCY_KEEP));
+    this.writeMode = WriteMode.of(getString(WRITE_MODE));
+    if (writeMode == WriteMode.UPSERT) {
+      if (!idempotencyKey().isEmpty()) {
+        throw new ConfigException(IDEMPOTENCY_KEY, String.join(",", idempotencyKey()),
+            "does not apply with " + WRITE_MODE + "=upsert, where " + UPSERT_KEY
+                + " already keeps one row per key");
+      }
+      if (quarantines()) {
+        throw new ConfigException(GATES, String.join(",", getList(GATES)), "a quarantine gate"
+            + " cannot be used with " + WRITE_MODE + "=upsert yet (a quarantined batch of changes"
+            + " would land as appended rows)");
+      }
+      if (!getString(UPSERT_ORDER_FIELD).isBlank() && getString(UPSERT_ORDER_COLUMN).isBlank()) {
+        throw new ConfigException(UPSERT_ORDER_COLUMN, "", "must name the column that keeps each"
+            + " row's ordering value when " + UPSERT_ORDER_FIELD + " is set");
+      }
+    }
     if (getList(GATES_REGISTRY_URL).isEmpty() && gates.stream()
         .anyMatch(g -> g.action() == io.github.deltaconnect.sink.gate.GateAction.REGISTRY_VALIDATION)) {
       throw new ConfigException(GATES_REGISTRY_URL, "", "gate(s) with action=registry_validation"
@@ -252,6 +275,35 @@ public final class DeltaSinkConfig extends AbstractConfig {
             + " logged at WARN and counted (JMX IdempotencyKeysEvicted).",
         GROUP_IDEMPOTENCY, ++order, Width.SHORT, "Max keys");
     order = 0;
+    def.define(WRITE_MODE, Type.STRING, WriteMode.APPEND.configValue(),
+        new EnumValidator(WriteMode.values()), Importance.HIGH,
+        "'append': every record becomes a row. 'upsert': the table keeps one row per "
+            + UPSERT_KEY + ", the latest change of each key: records are change events (Debezium"
+            + " envelopes with op c/r/u/d, before, after and source, as structs or schemaless"
+            + " maps; or plain rows, with a tombstone (null value) deleting its record key's"
+            + " row), applied copy-on-write: the data files holding changed keys are rewritten"
+            + " without them in the same commit as the new rows and the Kafka offsets."
+            + " Tombstones are deletes here, whatever " + TOMBSTONE_BEHAVIOR + " says.",
+        GROUP_UPSERT, ++order, Width.SHORT, "Write mode");
+    def.define(UPSERT_KEY, Type.LIST, "", new KeyFields(), Importance.MEDIUM,
+        "With " + WRITE_MODE + "=upsert: the columns that identify a row (a.b for a field in a"
+            + " struct column). Empty: the fields of the record key (a struct or map), as"
+            + " Debezium sets it to the source table's primary key.",
+        GROUP_UPSERT, ++order, Width.LONG, "Upsert key");
+    def.define(UPSERT_ORDER_FIELD, Type.STRING, "", Importance.MEDIUM,
+        "With " + WRITE_MODE + "=upsert: dotted path, in the record value (the envelope for"
+            + " Debezium), of an integer or timestamp that orders the changes of one key, e.g."
+            + " source.lsn (PostgreSQL) or source.ts_ms. A change older than the one the table"
+            + " or the batch holds for its key is left out and counted (numStaleChanges), so"
+            + " redelivered and out-of-order changes converge to the source's state. Its value"
+            + " is kept in the column " + UPSERT_ORDER_COLUMN + ". Empty: the last change"
+            + " delivered wins.",
+        GROUP_UPSERT, ++order, Width.MEDIUM, "Ordering field");
+    def.define(UPSERT_ORDER_COLUMN, Type.STRING, "_change_order", Importance.LOW,
+        "The table column (a long) that keeps each row's ordering value, when "
+            + UPSERT_ORDER_FIELD + " is set; no record field may have this name.",
+        GROUP_UPSERT, ++order, Width.MEDIUM, "Ordering column");
+    order = 0;
     def.define(GATES, Type.LIST, "", Importance.MEDIUM,
         "Names of the quality gates every batch must pass before it is committed, comma-separated;"
             + " each is configured by delta.gate.<name>.metric (row_count, row_count_delta,"
@@ -409,6 +461,25 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public long idempotencyMaxKeys() {
     return getLong(IDEMPOTENCY_MAX_KEYS);
+  }
+
+  public WriteMode writeMode() {
+    return writeMode;
+  }
+
+  /** The upsert key's fields; empty: the record key's fields. */
+  public List<String> upsertKey() {
+    return getList(UPSERT_KEY).stream().map(String::trim).toList();
+  }
+
+  /** The ordering value's path in the record value; empty: delivery order. */
+  public String upsertOrderField() {
+    return getString(UPSERT_ORDER_FIELD).trim();
+  }
+
+  /** The column holding each row's ordering value, or null without an ordering field. */
+  public String upsertOrderColumn() {
+    return upsertOrderField().isEmpty() ? null : getString(UPSERT_ORDER_COLUMN).trim();
   }
 
   /** The configured gates, in order; empty when none. */

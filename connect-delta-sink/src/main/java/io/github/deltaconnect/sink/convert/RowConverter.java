@@ -79,6 +79,15 @@ public final class RowConverter {
   }
 
   public RowConverter(StructType tableSchema, PartitionSpec spec, boolean metadata) {
+    this(tableSchema, spec, metadata, null);
+  }
+
+  /** As above, with {@code sinkColumn} (null: none) a column the caller fills, never a record. */
+  public RowConverter(StructType tableSchema, PartitionSpec spec, boolean metadata,
+      String sinkColumn) {
+    if (sinkColumn != null) {
+      reserved.add(sinkColumn);
+    }
     this.tableSchema = tableSchema;
     this.spec = spec;
     this.metadata = metadata;

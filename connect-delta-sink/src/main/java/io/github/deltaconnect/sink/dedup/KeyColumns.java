@@ -74,6 +74,22 @@ public final class KeyColumns {
     return any ? values : null;
   }
 
+  /**
+   * The key values of row {@code row} of {@code batch} (a batch read from the table, whose schema
+   * these columns were resolved against), in the form {@link #values(Object[])} gives; a shared
+   * array, overwritten by the next call.
+   */
+  public Object[] values(io.delta.kernel.data.ColumnarBatch batch, int row) {
+    for (int i = 0; i < paths.length; i++) {
+      io.delta.kernel.data.ColumnVector v = batch.getColumnVector(paths[i][0]);
+      for (int d = 1; d < paths[i].length && !v.isNullAt(row); d++) {
+        v = v.getChild(paths[i][d]);
+      }
+      values[i] = Scalars.read(v, row);
+    }
+    return values;
+  }
+
   public List<String> names() {
     return names;
   }

@@ -154,6 +154,13 @@ public final class DataFiles {
     return actions;
   }
 
+  /** The files of all of {@code parts}, as one set. */
+  public static DataFiles concat(List<DataFiles> parts) {
+    List<Bucket> all = new ArrayList<>();
+    parts.forEach(p -> all.addAll(p.buckets));
+    return new DataFiles(all);
+  }
+
   public List<Bucket> buckets() {
     return buckets;
   }

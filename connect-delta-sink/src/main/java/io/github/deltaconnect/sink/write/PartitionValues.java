@@ -75,7 +75,7 @@ public final class PartitionValues {
     return out;
   }
 
-  static Literal literal(Object v, DataType type) {
+  public static Literal literal(Object v, DataType type) {
     if (v == null) {
       return Literal.ofNull(type);
     }

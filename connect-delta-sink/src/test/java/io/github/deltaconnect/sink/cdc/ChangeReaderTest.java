@@ -120,4 +120,15 @@ class ChangeReaderTest {
     assertTrue(noLsn.getMessage().contains("source.lsn (delta.upsert.order.field) is missing"),
         noLsn.getMessage());
   }
+
+  @Test
+  void anOrderingValueThatIsTextIsRefusedWithTheReason() {
+    Map<String, Object> envelope = new HashMap<>();
+    envelope.put("op", "u");
+    envelope.put("after", new HashMap<>(Map.of("id", 5)));
+    envelope.put("source", Map.of("lsn", "mysql-bin.000003:1024"));
+    DataException e = assertThrows(DataException.class,
+        () -> reader.read(new SinkRecord("t", 0, null, null, null, envelope, 1)));
+    assertTrue(e.getMessage().contains("must be an integer or a timestamp"), e.getMessage());
+  }
 }

@@ -332,6 +332,76 @@ public class BatchCommitterTest {
     assertEquals(11, new HashSet<>(ids).size());
   }
 
+  BatchCommitter upserting(DeltaTable table) {
+    return new BatchCommitter(table, new OffsetDomain("c"), 0, 5, 10, false, FaultPoint.parse(""),
+        new io.github.deltaconnect.sink.gate.Gates(List.of()), null, null,
+        System::currentTimeMillis, null,
+        new io.github.deltaconnect.sink.cdc.Upserts(List.of("id"), null));
+  }
+
+  /** Upserts of ids k{first}..k{last} with n = {@code version}, at offsets from {@code offset}. */
+  static RecordBuffer changes(int first, int last, long version, long offset) {
+    RecordBuffer buffer = new RecordBuffer();
+    io.github.deltaconnect.sink.dedup.KeyHasher hasher = new io.github.deltaconnect.sink.dedup.KeyHasher();
+    for (int i = first; i <= last; i++) {
+      String id = "k" + i;
+      hasher.hash(new Object[] {id});
+      buffer.addChange(new TopicPartition("t", 0), offset++, List.of("eu"), SCHEMA,
+          new Object[] {id, version, "eu"}, 0, hasher.hi(), hasher.lo(), RecordBuffer.UNORDERED,
+          false);
+    }
+    return buffer;
+  }
+
+  /** id → n of the table, failing on a second row of any id. */
+  Map<Object, Object> upserted() {
+    Map<Object, Object> out = new java.util.TreeMap<>();
+    for (Map<String, Object> row : new TableReader(table().location()).rows()) {
+      assertEquals(null, out.put(row.get("id"), row.get("n")), "two rows of " + row.get("id"));
+    }
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"LOST", "EXISTS"})
+  void anUpsertCommitWhoseAnswerWasLostIsFoundInTheLogAndNotRedone(LostResponses.Mode mode) {
+    BatchCommitter committer = upserting(lossyTable(mode, 1));
+    committer.commit(changes(0, 9, 0, 0), SCHEMA, List.of("region"));
+    BatchCommitter.Committed lost = assertInstanceOf(BatchCommitter.Committed.class,
+        committer.commit(changes(0, 4, 1, 10), SCHEMA, List.of("region")));
+    assertTrue(lost.recovered());
+    committer.commit(changes(3, 7, 2, 15), SCHEMA, List.of("region"));
+
+    Map<Object, Object> expected = new java.util.TreeMap<>();
+    for (int i = 0; i <= 9; i++) {
+      expected.put("k" + i, i < 3 ? 1L : i <= 7 ? 2L : 0L);
+    }
+    assertEquals(expected, upserted());
+    assertEquals(List.of(), new TableReader(table().location()).missingFiles());
+  }
+
+  @Test
+  void anUpsertCommitWithAnUnknownOutcomeKeepsItsRewrittenFilesAndTheNextTaskAppliesItOnce() {
+    upserting(table()).commit(changes(0, 9, 0, 0), SCHEMA, List.of("region"));
+    UnknownOutcomeException e = assertThrows(UnknownOutcomeException.class,
+        () -> upserting(lossyTable(LostResponses.Mode.UNWRITTEN, 1))
+            .commit(changes(0, 4, 1, 10), SCHEMA, List.of("region")));
+    assertEquals(2, e.keptFiles().size(), "the rewrite of k5..k9 and the batch's k0..k4: "
+        + e.keptFiles());
+    for (String kept : e.keptFiles()) {
+      assertTrue(java.nio.file.Files.exists(Path.of(java.net.URI.create(kept))), kept + " kept");
+    }
+    // The next task finds the table at version 0 and applies the same batch once.
+    BatchCommitter.Committed again = assertInstanceOf(BatchCommitter.Committed.class,
+        upserting(table()).commit(changes(0, 4, 1, 10), SCHEMA, List.of("region")));
+    assertEquals(1, again.version());
+    Map<Object, Object> expected = new java.util.TreeMap<>();
+    for (int i = 0; i <= 9; i++) {
+      expected.put("k" + i, i <= 4 ? 1L : 0L);
+    }
+    assertEquals(expected, upserted());
+  }
+
   @Test
   void aTaskThatDiesWhileWritingACheckpointLeavesATableThatReadsAndResumes() throws Exception {
     // Dies after the checkpoint file is in place but before _last_checkpoint points at it (the

@@ -62,6 +62,35 @@ class DeltaSinkConfigTest {
   }
 
   @Test
+  void upsertModeRefusesSettingsItCannotHonour() {
+    Map<String, String> p = valid();
+    p.put(DeltaSinkConfig.WRITE_MODE, "upsert");
+    assertEquals(Map.of(), errors(p), "the record key names the key by default");
+    p.put(DeltaSinkConfig.WRITE_MODE, "merge");
+    assertTrue(errors(p).get(DeltaSinkConfig.WRITE_MODE).get(0).contains("upsert"));
+    p.put(DeltaSinkConfig.WRITE_MODE, "upsert");
+    p.put(DeltaSinkConfig.IDEMPOTENCY_KEY, "event_id");
+    assertTrue(errors(p).get(DeltaSinkConfig.IDEMPOTENCY_KEY).get(0)
+        .contains(DeltaSinkConfig.UPSERT_KEY), errors(p).toString());
+    p.remove(DeltaSinkConfig.IDEMPOTENCY_KEY);
+    p.put(DeltaSinkConfig.UPSERT_ORDER_FIELD, "source.lsn");
+    p.put(DeltaSinkConfig.UPSERT_ORDER_COLUMN, " ");
+    assertTrue(errors(p).get(DeltaSinkConfig.UPSERT_ORDER_COLUMN).get(0)
+        .contains(DeltaSinkConfig.UPSERT_ORDER_FIELD), errors(p).toString());
+    p.remove(DeltaSinkConfig.UPSERT_ORDER_COLUMN);
+    p.put(DeltaSinkConfig.UPSERT_KEY, "id,,x");
+    assertTrue(errors(p).get(DeltaSinkConfig.UPSERT_KEY).get(0).contains("field name"),
+        errors(p).toString());
+    p.remove(DeltaSinkConfig.UPSERT_KEY);
+    p.put(DeltaSinkConfig.GATES, "q");
+    p.put("delta.gate.q.metric", "null_rate_user_id");
+    p.put("delta.gate.q.threshold", "0.1");
+    p.put("delta.gate.q.action", "quarantine");
+    assertTrue(errors(p).get(DeltaSinkConfig.GATES).get(0).contains("quarantine"),
+        errors(p).toString());
+  }
+
+  @Test
   void tableLocationsMustBeLocalOrS3() {
     for (String ok : List.of("/data/t", "relative/t", "file:/data/t", "file:///data/t",
         "s3a://bucket/t", "s3://bucket/t")) {

@@ -109,6 +109,34 @@ public final class TableReader {
     return missing;
   }
 
+  /**
+   * Orphans that no version ever removed either: left by a writer, never committed. (Files a
+   * version removed stay until VACUUM, readable by time travel.)
+   */
+  public List<String> strayFiles() {
+    java.util.Set<String> removed = new java.util.HashSet<>();
+    java.nio.file.Path log = java.nio.file.Path.of(java.net.URI.create(location + "/_delta_log"));
+    try (java.util.stream.Stream<java.nio.file.Path> commits = java.nio.file.Files.list(log)) {
+      com.fasterxml.jackson.databind.ObjectMapper json =
+          new com.fasterxml.jackson.databind.ObjectMapper();
+      for (java.nio.file.Path commit : commits.filter(p -> p.toString().endsWith(".json"))
+          .toList()) {
+        for (String line : java.nio.file.Files.readAllLines(commit)) {
+          com.fasterxml.jackson.databind.JsonNode remove = json.readTree(line).path("remove");
+          if (!remove.isMissingNode()) {
+            String path = java.net.URLDecoder.decode(remove.path("path").asText(),
+                java.nio.charset.StandardCharsets.UTF_8);
+            removed.add(path.startsWith("file:") ? java.net.URI.create(path).getPath()
+                : java.net.URI.create(location).getPath() + "/" + path);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return orphanFiles().stream().filter(f -> !removed.contains(f)).toList();
+  }
+
   /** Parquet files under the table that the latest version does not reference (orphans). */
   public List<String> orphanFiles() {
     java.util.Set<String> referenced = new java.util.HashSet<>();

@@ -1,0 +1,326 @@
+package io.github.deltaconnect.sink.cdc;
+
+import io.delta.kernel.Scan;
+import io.delta.kernel.ScanBuilder;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.data.ColumnVector;
+import io.delta.kernel.data.ColumnarBatch;
+import io.delta.kernel.data.FilteredColumnarBatch;
+import io.delta.kernel.data.Row;
+import io.delta.kernel.engine.Engine;
+import io.delta.kernel.engine.FileReadResult;
+import io.delta.kernel.expressions.And;
+import io.delta.kernel.expressions.Column;
+import io.delta.kernel.expressions.Literal;
+import io.delta.kernel.expressions.Or;
+import io.delta.kernel.expressions.Predicate;
+import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.actions.AddFile;
+import io.delta.kernel.internal.actions.SingleAction;
+import io.delta.kernel.internal.data.ScanStateRow;
+import io.delta.kernel.types.BinaryType;
+import io.delta.kernel.types.BooleanType;
+import io.delta.kernel.types.DataType;
+import io.delta.kernel.types.DoubleType;
+import io.delta.kernel.types.FloatType;
+import io.delta.kernel.types.StructType;
+import io.delta.kernel.utils.CloseableIterator;
+import io.github.deltaconnect.sink.buffer.BucketKeys;
+import io.github.deltaconnect.sink.buffer.RecordBuffer;
+import io.github.deltaconnect.sink.config.DeltaSinkConfig;
+import io.github.deltaconnect.sink.dedup.KeyColumns;
+import io.github.deltaconnect.sink.dedup.KeyHasher;
+import io.github.deltaconnect.sink.dedup.Scalars;
+import io.github.deltaconnect.sink.write.DataFiles;
+import io.github.deltaconnect.sink.write.Iterators;
+import io.github.deltaconnect.sink.write.ParquetFiles;
+import io.github.deltaconnect.sink.write.PartitionValues;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A batch of changes applied copy-on-write to one snapshot: the data files that may hold a changed
+ * key (pruned by the statistics of the first key column) are read; a file holding one is removed
+ * and its other rows are written anew, per table partition; and the batch's rows to add are picked:
+ * upserts, not deletes, not changes older than the row the table holds for their key.
+ *
+ * <p>Kernel 4.4 has no public API for remove actions: they are made as Kernel makes its own (from
+ * the scan file's add action, {@code AddFile.toRemoveFileRow}), with the path unchanged, which its
+ * conflict checker matches by exact string. Pin the Kernel version.
+ */
+public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[]> selected,
+    int updated, int deleted, int stale, long copied) {
+
+  /** Above this many distinct key values, the file filter is a union of ranges, not values. */
+  static final int MAX_FILTER_TERMS = 256;
+
+  /**
+   * Plans the batch's changes against {@code snapshot} (empty: the batch creates the table), and
+   * writes the rewritten files through {@code writer} in the transaction whose state is given.
+   */
+  public static Rewrite plan(Engine engine, Optional<Snapshot> snapshot, Row txnState,
+      StructType txnSchema, ParquetFiles writer, RecordBuffer buffer, List<String> key,
+      String orderColumn, List<String> partitionColumns) {
+    Map<List<Object>, ColumnarBatch> batches = buffer.batches();
+    Set<Long> stale = new HashSet<>();
+    List<Row> removes = new ArrayList<>();
+    List<DataFiles> written = new ArrayList<>();
+    int[] counts = new int[2]; // updated, deleted
+    // Nothing to look for when the batch holds no change (all its records went to the DLQ).
+    long copied = snapshot.isEmpty() || buffer.records() == 0 ? 0 : rewriteFiles(engine, snapshot.get(), txnState,
+        txnSchema, writer, buffer, batches, key, orderColumn, partitionColumns, stale, removes,
+        written, counts);
+    Map<List<Object>, int[]> selected = new LinkedHashMap<>();
+    for (int b = 0; b < buffer.bucketCount(); b++) {
+      BucketKeys keys = buffer.bucketKeys(b);
+      int[] rows = new int[keys.size()];
+      int n = 0;
+      for (int row = 0; row < keys.size(); row++) {
+        if (keys.live(row) && !keys.deleted(row) && !stale.contains(((long) b << 32) | row)) {
+          rows[n++] = row;
+        }
+      }
+      selected.put(buffer.bucketValues(b), Arrays.copyOf(rows, n));
+    }
+    return new Rewrite(removes, DataFiles.concat(written), selected, counts[0], counts[1],
+        stale.size(), copied);
+  }
+
+  /**
+   * Reads the files that may hold the batch's keys; removes each one that does, writing its other
+   * rows anew. Returns the rows copied; fills the rest in the lists and {@code counts}.
+   */
+  private static long rewriteFiles(Engine engine, Snapshot snapshot, Row txnState,
+      StructType txnSchema, ParquetFiles writer, RecordBuffer buffer,
+      Map<List<Object>, ColumnarBatch> batches, List<String> key, String orderColumn,
+      List<String> partitionColumns, Set<Long> stale, List<Row> removes,
+      List<DataFiles> written, int[] counts) {
+    StructType batchSchema = buffer.schema();
+    ScanBuilder builder = snapshot.getScanBuilder();
+    Optional<Predicate> filter = filter(batches, buffer,
+        KeyColumns.resolve(key.subList(0, 1), batchSchema, DeltaSinkConfig.UPSERT_KEY),
+        key.get(0), batchSchema);
+    if (filter.isPresent()) {
+      builder = builder.withFilter(filter.get());
+    }
+    Scan scan = builder.build();
+    Map<Map<String, String>, List<Row>> byPartition = new LinkedHashMap<>();
+    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
+      while (files.hasNext()) {
+        try (CloseableIterator<Row> rows = files.next().getRows()) {
+          rows.forEachRemaining(row -> byPartition.computeIfAbsent(
+              InternalScanFileUtils.getPartitionValues(row), p -> new ArrayList<>()).add(row));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+
+    StructType readSchema = snapshot.getSchema();
+    KeyColumns readKeys = KeyColumns.resolve(key, readSchema, DeltaSinkConfig.UPSERT_KEY);
+    int orderOrdinal = orderColumn == null ? -1 : readSchema.indexOf(orderColumn);
+    PartitionValues partitioning = new PartitionValues(readSchema, partitionColumns);
+    Row scanState = scan.getScanState(engine);
+    KeyHasher hasher = new KeyHasher();
+    long copied = 0;
+    try {
+      for (List<Row> group : byPartition.values()) {
+        List<ColumnarBatch> chunks = new ArrayList<>();
+        int[] kept = new int[64];
+        int keptCount = 0;
+        int base = 0;
+        for (Row scanFile : group) {
+          List<ColumnarBatch> fileChunks = new ArrayList<>();
+          int[] fileKept = new int[64];
+          int fileKeptCount = 0;
+          boolean touched = false;
+          int fileBase = 0;
+          for (FilteredColumnarBatch chunk : read(engine, scanState, scanFile)) {
+            ColumnarBatch data = chunk.getData();
+            Optional<ColumnVector> selection = chunk.getSelectionVector();
+            for (int r = 0; r < data.getSize(); r++) {
+              if (selection.isPresent()
+                  && (selection.get().isNullAt(r) || !selection.get().getBoolean(r))) {
+                continue; // deleted by a deletion vector: not a row of the table
+              }
+              long ref = -1;
+              Object[] values = readKeys.values(data, r);
+              if (anyNonNull(values)) {
+                hasher.hash(values);
+                ref = buffer.find(hasher.hi(), hasher.lo());
+              }
+              if (ref >= 0) {
+                BucketKeys keys = buffer.bucketKeys((int) (ref >>> 32));
+                int row = (int) ref;
+                long order = keys.order(row);
+                Object stored = orderOrdinal < 0 ? null
+                    : Scalars.read(data.getColumnVector(orderOrdinal), r);
+                if (order != RecordBuffer.UNORDERED && stored instanceof Long s && order < s) {
+                  stale.add(ref); // the table holds a newer change of this key: keep its row
+                } else {
+                  touched = true;
+                  counts[keys.deleted(row) ? 1 : 0]++;
+                  continue;
+                }
+              }
+              if (fileKeptCount == fileKept.length) {
+                fileKept = Arrays.copyOf(fileKept, fileKeptCount * 2);
+              }
+              fileKept[fileKeptCount++] = fileBase + r;
+            }
+            fileChunks.add(data);
+            fileBase += data.getSize();
+          }
+          if (!touched) {
+            continue; // the statistics matched, no row did: the file stays
+          }
+          removes.add(SingleAction.createRemoveFileSingleAction(
+              new AddFile(scanFile.getStruct(scanFile.getSchema().indexOf("add")))
+                  .toRemoveFileRow(true, Optional.empty())));
+          chunks.addAll(fileChunks);
+          if (keptCount + fileKeptCount > kept.length) {
+            kept = Arrays.copyOf(kept, Math.max(kept.length * 2, keptCount + fileKeptCount));
+          }
+          for (int i = 0; i < fileKeptCount; i++) {
+            kept[keptCount++] = base + fileKept[i];
+          }
+          base += fileBase;
+        }
+        if (keptCount == 0) {
+          continue; // every row of the removed files changed
+        }
+        ColumnarBatch rows = new ConcatBatch(readSchema, chunks);
+        List<Object> values = new ArrayList<>(partitionColumns.size());
+        for (String c : partitionColumns) {
+          values.add(Scalars.read(rows.getColumnVector(readSchema.indexOf(c)), kept[0]));
+        }
+        copied += keptCount;
+        written.add(DataFiles.write(engine, txnState, writer, readSchema, txnSchema, partitioning,
+            Map.of(values, rows), Map.of(values, Arrays.copyOf(kept, keptCount))));
+      }
+    } catch (RuntimeException e) {
+      written.forEach(f -> f.delete(engine));
+      throw e;
+    }
+
+    return copied;
+  }
+
+  /** The rows of one data file as the table shows them (partition values, names, DVs applied). */
+  private static List<FilteredColumnarBatch> read(Engine engine, Row scanState, Row scanFile) {
+    StructType physical = ScanStateRow.getPhysicalDataReadSchema(scanState);
+    List<FilteredColumnarBatch> out = new ArrayList<>();
+    try (CloseableIterator<FileReadResult> results = engine.getParquetHandler().readParquetFiles(
+            Iterators.closeable(List.of(InternalScanFileUtils.getAddFileStatus(scanFile))
+                .iterator()), physical, Optional.empty());
+        CloseableIterator<FilteredColumnarBatch> rows = Scan.transformPhysicalData(engine,
+            scanState, scanFile, results.map(FileReadResult::getData))) {
+      rows.forEachRemaining(out::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + InternalScanFileUtils.getFilePath(scanFile)
+          + " to apply changes failed", e);
+    }
+    return out;
+  }
+
+  private static boolean anyNonNull(Object[] values) {
+    for (Object v : values) {
+      if (v != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A filter on the first key column that every file holding a changed key passes: the batch's
+   * values (up to {@link #MAX_FILTER_TERMS}) or as many ranges of them, as a balanced tree (a
+   * deep one overflows Kernel's evaluator). Empty when the column's statistics cannot prune.
+   */
+  static Optional<Predicate> filter(Map<List<Object>, ColumnarBatch> batches, RecordBuffer buffer,
+      KeyColumns first, String name, StructType schema) {
+    DataType type = schema;
+    for (String part : name.split("\\.")) {
+      type = ((StructType) type).get(part).getDataType();
+    }
+    if (type instanceof BooleanType || type instanceof DoubleType || type instanceof FloatType
+        || type instanceof BinaryType) {
+      return Optional.empty();
+    }
+    TreeSet<Object> values = new TreeSet<>(Rewrite::compare);
+    int b = 0;
+    for (ColumnarBatch batch : batches.values()) {
+      BucketKeys keys = buffer.bucketKeys(b++);
+      for (int row = 0; row < batch.getSize(); row++) {
+        if (!keys.live(row)) {
+          continue;
+        }
+        Object v = first.values(batch, row)[0];
+        if (v == null) {
+          return Optional.empty(); // a null key value passes no comparison: read every file
+        }
+        values.add(v);
+      }
+    }
+    if (values.isEmpty()) {
+      return Optional.empty();
+    }
+    Column column = new Column(name.split("\\."));
+    List<Object> sorted = new ArrayList<>(values);
+    List<Predicate> terms = new ArrayList<>();
+    int groups = Math.min(sorted.size(), MAX_FILTER_TERMS);
+    try {
+      for (int g = 0; g < groups; g++) {
+        int from = (int) ((long) g * sorted.size() / groups);
+        int to = (int) ((long) (g + 1) * sorted.size() / groups) - 1;
+        Literal lo = PartitionValues.literal(sorted.get(from), type);
+        if (from == to) {
+          terms.add(new Predicate("=", column, lo));
+        } else {
+          terms.add(new And(new Predicate(">=", column, lo),
+              new Predicate("<=", column, PartitionValues.literal(sorted.get(to), type))));
+        }
+      }
+    } catch (IllegalArgumentException unsupported) {
+      return Optional.empty(); // a type without literals here: read every file
+    }
+    return Optional.of(balanced(terms, 0, terms.size()));
+  }
+
+  private static Predicate balanced(List<Predicate> terms, int from, int to) {
+    if (to - from == 1) {
+      return terms.get(from);
+    }
+    int mid = (from + to) >>> 1;
+    return new Or(balanced(terms, from, mid), balanced(terms, mid, to));
+  }
+
+  /** Orders key values as the statistics do: numbers by value, strings by code point. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compare(Object a, Object b) {
+    if (a instanceof String x && b instanceof String y) {
+      int i = 0;
+      int j = 0;
+      while (i < x.length() && j < y.length()) {
+        int cx = x.codePointAt(i);
+        int cy = y.codePointAt(j);
+        if (cx != cy) {
+          return Integer.compare(cx, cy);
+        }
+        i += Character.charCount(cx);
+        j += Character.charCount(cy);
+      }
+      return Integer.compare(x.length() - i, y.length() - j);
+    }
+    return ((Comparable) a).compareTo(b);
+  }
+}
