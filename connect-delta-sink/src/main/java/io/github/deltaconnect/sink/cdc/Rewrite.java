@@ -50,7 +50,7 @@ import java.util.TreeSet;
 /**
  * A batch of changes applied copy-on-write to one snapshot: the data files that may hold a changed
  * key (pruned by the statistics of the first key column) are read; a file holding one is removed
- * and its other rows are written anew, per table partition; and the batch's rows to add are picked:
+ * and its other rows are written anew into a file of their own; and the batch's rows to add are picked:
  * upserts, not deletes, not changes older than the row the table holds for their key.
  *
  * <p>Kernel 4.4 has no public API for remove actions: they are made as Kernel makes its own (from
@@ -113,12 +113,11 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
       builder = builder.withFilter(filter.get());
     }
     Scan scan = builder.build();
-    Map<Map<String, String>, List<Row>> byPartition = new LinkedHashMap<>();
+    List<Row> candidates = new ArrayList<>();
     try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
       while (files.hasNext()) {
         try (CloseableIterator<Row> rows = files.next().getRows()) {
-          rows.forEachRemaining(row -> byPartition.computeIfAbsent(
-              InternalScanFileUtils.getPartitionValues(row), p -> new ArrayList<>()).add(row));
+          rows.forEachRemaining(candidates::add);
         }
       }
     } catch (IOException e) {
@@ -133,70 +132,58 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
     KeyHasher hasher = new KeyHasher();
     long copied = 0;
     try {
-      for (List<Row> group : byPartition.values()) {
+      // File by file: a rewritten file keeps the key range it had, so the statistics keep
+      // pruning for later batches (merging small files is compaction's job).
+      for (Row scanFile : candidates) {
         List<ColumnarBatch> chunks = new ArrayList<>();
         int[] kept = new int[64];
         int keptCount = 0;
+        boolean touched = false;
         int base = 0;
-        for (Row scanFile : group) {
-          List<ColumnarBatch> fileChunks = new ArrayList<>();
-          int[] fileKept = new int[64];
-          int fileKeptCount = 0;
-          boolean touched = false;
-          int fileBase = 0;
-          for (FilteredColumnarBatch chunk : read(engine, scanState, scanFile)) {
-            ColumnarBatch data = chunk.getData();
-            Optional<ColumnVector> selection = chunk.getSelectionVector();
-            for (int r = 0; r < data.getSize(); r++) {
-              if (selection.isPresent()
-                  && (selection.get().isNullAt(r) || !selection.get().getBoolean(r))) {
-                continue; // deleted by a deletion vector: not a row of the table
-              }
-              long ref = -1;
-              Object[] values = readKeys.values(data, r);
-              if (anyNonNull(values)) {
-                hasher.hash(values);
-                ref = buffer.find(hasher.hi(), hasher.lo());
-              }
-              if (ref >= 0) {
-                BucketKeys keys = buffer.bucketKeys((int) (ref >>> 32));
-                int row = (int) ref;
-                long order = keys.order(row);
-                Object stored = orderOrdinal < 0 ? null
-                    : Scalars.read(data.getColumnVector(orderOrdinal), r);
-                if (order != RecordBuffer.UNORDERED && stored instanceof Long s && order < s) {
-                  stale.add(ref); // the table holds a newer change of this key: keep its row
-                } else {
-                  touched = true;
-                  counts[keys.deleted(row) ? 1 : 0]++;
-                  continue;
-                }
-              }
-              if (fileKeptCount == fileKept.length) {
-                fileKept = Arrays.copyOf(fileKept, fileKeptCount * 2);
-              }
-              fileKept[fileKeptCount++] = fileBase + r;
+        for (FilteredColumnarBatch chunk : read(engine, scanState, scanFile)) {
+          ColumnarBatch data = chunk.getData();
+          Optional<ColumnVector> selection = chunk.getSelectionVector();
+          for (int r = 0; r < data.getSize(); r++) {
+            if (selection.isPresent()
+                && (selection.get().isNullAt(r) || !selection.get().getBoolean(r))) {
+              continue; // deleted by a deletion vector: not a row of the table
             }
-            fileChunks.add(data);
-            fileBase += data.getSize();
+            long ref = -1;
+            Object[] values = readKeys.values(data, r);
+            if (anyNonNull(values)) {
+              hasher.hash(values);
+              ref = buffer.find(hasher.hi(), hasher.lo());
+            }
+            if (ref >= 0) {
+              BucketKeys keys = buffer.bucketKeys((int) (ref >>> 32));
+              int row = (int) ref;
+              long order = keys.order(row);
+              Object stored = orderOrdinal < 0 ? null
+                  : Scalars.read(data.getColumnVector(orderOrdinal), r);
+              if (order != RecordBuffer.UNORDERED && stored instanceof Long s && order < s) {
+                stale.add(ref); // the table holds a newer change of this key: keep its row
+              } else {
+                touched = true;
+                counts[keys.deleted(row) ? 1 : 0]++;
+                continue;
+              }
+            }
+            if (keptCount == kept.length) {
+              kept = Arrays.copyOf(kept, keptCount * 2);
+            }
+            kept[keptCount++] = base + r;
           }
-          if (!touched) {
-            continue; // the statistics matched, no row did: the file stays
-          }
-          removes.add(SingleAction.createRemoveFileSingleAction(
-              new AddFile(scanFile.getStruct(scanFile.getSchema().indexOf("add")))
-                  .toRemoveFileRow(true, Optional.empty())));
-          chunks.addAll(fileChunks);
-          if (keptCount + fileKeptCount > kept.length) {
-            kept = Arrays.copyOf(kept, Math.max(kept.length * 2, keptCount + fileKeptCount));
-          }
-          for (int i = 0; i < fileKeptCount; i++) {
-            kept[keptCount++] = base + fileKept[i];
-          }
-          base += fileBase;
+          chunks.add(data);
+          base += data.getSize();
         }
+        if (!touched) {
+          continue; // the statistics matched, no row did: the file stays
+        }
+        removes.add(SingleAction.createRemoveFileSingleAction(
+            new AddFile(scanFile.getStruct(scanFile.getSchema().indexOf("add")))
+                .toRemoveFileRow(true, Optional.empty())));
         if (keptCount == 0) {
-          continue; // every row of the removed files changed
+          continue; // every row of the file changed
         }
         ColumnarBatch rows = new ConcatBatch(readSchema, chunks);
         List<Object> values = new ArrayList<>(partitionColumns.size());
