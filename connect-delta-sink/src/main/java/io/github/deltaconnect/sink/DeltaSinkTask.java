@@ -4,6 +4,7 @@ import io.github.deltaconnect.sink.commit.DeltaTable;
 import io.github.deltaconnect.sink.commit.Version;
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.metrics.SinkMetrics;
+import io.github.deltaconnect.sink.route.TableRouter;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -14,11 +15,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 
-/** Connect's entry point for a task; all work happens in {@link TableSink}. */
+/** Connect's entry point for a task; all work happens in {@link TableRouter} and its tables. */
 public class DeltaSinkTask extends SinkTask {
   static final String TASK_ID = "delta.task.id";
 
-  private TableSink sink;
+  private TableRouter sink;
   private ScheduledExecutorService ticker;
 
   @Override
@@ -33,9 +34,13 @@ public class DeltaSinkTask extends SinkTask {
     int taskId = Integer.parseInt(props.getOrDefault(TASK_ID, "0"));
     SinkMetrics metrics = new SinkMetrics();
     metrics.register(connectorId, taskId);
-    DeltaTable table = DeltaTable.open(config);
+    // Routed, this table only owns the filesystems the task's tables share.
+    DeltaTable table = DeltaTable.open(config, config.routed()
+        ? config.tableLocation().replace(DeltaSinkConfig.TOPIC_PLACEHOLDER, "_")
+            .replace(DeltaSinkConfig.ROUTE_PLACEHOLDER, "_")
+        : config.tableLocation());
     try {
-      sink = new TableSink(config, context, table, connectorId, taskId, metrics,
+      sink = new TableRouter(config, context, table, connectorId, taskId, metrics,
           System::currentTimeMillis);
     } catch (RuntimeException e) {
       table.close();

@@ -115,6 +115,8 @@ public final class TableSink {
   private final ChangeReader changes;
   /** The ordering column's position in converted rows, or -1. */
   private int orderOrdinal = -1;
+  /** Whether open() rewinds partitions to the table's offsets. */
+  private final boolean resumeFromTable;
   /** A commit failed: the task is dying, and whatever is buffered is left to its successor. */
   private boolean failed;
   private TopicPartition lastPartition;
@@ -126,6 +128,18 @@ public final class TableSink {
 
   public TableSink(DeltaSinkConfig config, SinkTaskContext context, DeltaTable table,
       String connectorId, int taskId, SinkMetrics metrics, LongSupplier clock) {
+    this(config, context, table, connectorId, taskId, metrics, clock, true);
+  }
+
+  /**
+   * {@code resumeFromTable}: the table's offsets are where each partition resumes (the table
+   * receives every record of its partitions). False when a routing field spreads a partition over
+   * many tables: the consumer group's offsets decide, and the table only skips what it holds.
+   */
+  public TableSink(DeltaSinkConfig config, SinkTaskContext context, DeltaTable table,
+      String connectorId, int taskId, SinkMetrics metrics, LongSupplier clock,
+      boolean resumeFromTable) {
+    this.resumeFromTable = resumeFromTable;
     this.config = config;
     this.context = context;
     this.table = table;
@@ -197,7 +211,9 @@ public final class TableSink {
           table.location(), partitions);
       return;
     }
-    stored.forEach((tp, offset) -> context.offset(tp, offset + 1));
+    if (resumeFromTable) {
+      stored.forEach((tp, offset) -> context.offset(tp, offset + 1));
+    }
     committed.putAll(stored);
     LOG.info("Opened {} at table {} version {}; resuming after stored offsets {}{}", partitions,
         table.location(), snapshot.map(Snapshot::getVersion).orElse(-1L), stored,
@@ -522,6 +538,34 @@ public final class TableSink {
             .orElse(converter.tableSchema()));
       }
       return converter.convert(record);
+    }
+  }
+
+  /**
+   * The first offset of {@code tp} not yet durably in the table (buffered or in flight), or -1
+   * when nothing of it waits.
+   */
+  public synchronized long firstPendingOffset(TopicPartition tp) {
+    long buffered = buffer.firstOffset(tp);
+    long inFlight = async == null ? -1 : async.pendingFirstOffset(tp);
+    return buffered < 0 ? inFlight : inFlight < 0 ? buffered : Math.min(buffered, inFlight);
+  }
+
+  /** Heap held by the buffered rows and the batch in flight. */
+  public synchronized long heldBytes() {
+    return buffer.bytes() + (async == null ? 0 : async.pendingBytes());
+  }
+
+  /**
+   * Commits the batch in flight and the current one now, on this thread, so their memory is free
+   * when this returns (the task's memory budget, shared by its tables, is full).
+   */
+  public synchronized void flushForMemory() {
+    try {
+      commitNow(FlushPolicy.Reason.MEMORY, Set.of(), false);
+    } catch (RuntimeException e) {
+      fail(e);
+      throw e;
     }
   }
 

@@ -244,6 +244,12 @@ public final class RecordBuffer {
     }
   }
 
+  /** The first offset buffered for the partition, or -1. */
+  public long firstOffset(TopicPartition tp) {
+    long[] range = ranges.get(tp);
+    return range == null ? -1 : range[0];
+  }
+
   /** The last offset buffered for the partition, or -1. */
   public long lastOffset(TopicPartition tp) {
     long[] range = ranges.get(tp);

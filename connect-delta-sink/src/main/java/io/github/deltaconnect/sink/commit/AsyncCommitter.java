@@ -69,6 +69,11 @@ public final class AsyncCommitter implements AutoCloseable {
     return pending == null ? 0 : pending.buffer().bytes();
   }
 
+  /** The first offset of {@code tp} in the batch in flight, or -1. */
+  public long pendingFirstOffset(TopicPartition tp) {
+    return pending == null ? -1 : pending.buffer().firstOffset(tp);
+  }
+
   /** The last offset of {@code tp} in the batch in flight, or -1. */
   public long pendingLastOffset(TopicPartition tp) {
     return pending == null ? -1 : pending.buffer().lastOffset(tp);

@@ -78,6 +78,11 @@ public class DeltaTable implements AutoCloseable {
   }
 
   public static DeltaTable open(DeltaSinkConfig config) {
+    return open(config, config.tableLocation());
+  }
+
+  /** A table at {@code location} with {@code config}'s settings (routed tables: the template's). */
+  public static DeltaTable open(DeltaSinkConfig config, String location) {
     Configuration conf = new Configuration();
     conf.set("parquet.compression", config.parquetCompression());
     conf.setLong(ParquetFiles.TARGET_FILE_SIZE, config.fileTargetBytes());
@@ -92,7 +97,7 @@ public class DeltaTable implements AutoCloseable {
     // the Hadoop upgrade changes no read path (hadoop.fs.s3a.input.stream.type overrides this).
     conf.set("fs.s3a.input.stream.type", "classic");
     config.hadoopProperties().forEach(conf::set);
-    return new DeltaTable(qualify(config.tableLocation()), conf);
+    return new DeltaTable(qualify(location), conf);
   }
 
   /** Plain paths become absolute file: URIs; URIs with a scheme are kept as they are. */

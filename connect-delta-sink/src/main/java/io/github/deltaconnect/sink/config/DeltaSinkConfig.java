@@ -18,6 +18,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public static final String TABLE_LOCATION = "delta.table.location";
   public static final String TABLE_AUTO_CREATE = "delta.table.auto.create";
+  public static final String ROUTE_FIELD = "delta.route.field";
+  /** Placeholders of a routed delta.table.location. */
+  public static final String TOPIC_PLACEHOLDER = "${topic}";
+  public static final String ROUTE_PLACEHOLDER = "${route}";
   public static final String TABLE_ENABLE_DOMAIN_METADATA = "delta.table.enable.domain.metadata";
   public static final String STORAGE_SYNC = "delta.storage.sync";
   public static final String CONNECTOR_ID = "delta.connector.id";
@@ -100,6 +104,21 @@ public final class DeltaSinkConfig extends AbstractConfig {
     this.gates = GateSpecs.parse(getList(GATES), originalsStrings());
     this.duplicateKeep = DuplicateKeep.of(getString(IDEMPOTENCY_KEEP));
     this.writeMode = WriteMode.of(getString(WRITE_MODE));
+    boolean routePlaceholder = tableLocation().contains(ROUTE_PLACEHOLDER);
+    if (routePlaceholder != !routeField().isEmpty()) {
+      throw new ConfigException(routePlaceholder ? TABLE_LOCATION : ROUTE_FIELD,
+          routePlaceholder ? tableLocation() : routeField(), routePlaceholder
+              ? ROUTE_PLACEHOLDER + " needs " + ROUTE_FIELD + " (the field whose value names the"
+                  + " table)"
+              : "needs " + ROUTE_PLACEHOLDER + " in " + TABLE_LOCATION + " (where the value goes)");
+    }
+    String quarantine = getString(GATES_QUARANTINE_LOCATION).trim();
+    if (routed() && !quarantine.isEmpty()
+        && (quarantine.contains(TOPIC_PLACEHOLDER) != tableLocation().contains(TOPIC_PLACEHOLDER)
+        || quarantine.contains(ROUTE_PLACEHOLDER) != routePlaceholder)) {
+      throw new ConfigException(GATES_QUARANTINE_LOCATION, quarantine, "must have the same"
+          + " placeholders as " + TABLE_LOCATION + " (one quarantine table per table)");
+    }
     if (writeMode == WriteMode.UPSERT) {
       if (!idempotencyKey().isEmpty()) {
         throw new ConfigException(IDEMPOTENCY_KEY, String.join(",", idempotencyKey()),
@@ -129,9 +148,22 @@ public final class DeltaSinkConfig extends AbstractConfig {
     def.define(TABLE_LOCATION, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new TableLocation(),
         Importance.HIGH,
         "Location of the Delta table: a local path, a file: URI, or an s3a:// (or s3://, also read"
-            + " through Hadoop S3A) URI. One table per connector. No credentials in it"
-            + " (s3a://key:secret@bucket is refused): use the hadoop.fs.s3a.* settings.",
+            + " through Hadoop S3A) URI. No credentials in it (s3a://key:secret@bucket is refused):"
+            + " use the hadoop.fs.s3a.* settings. One connector can feed many tables: "
+            + TOPIC_PLACEHOLDER + " in the location is replaced by each record's topic (e.g."
+            + " /lake/raw/" + TOPIC_PLACEHOLDER + "), " + ROUTE_PLACEHOLDER + " by the value of "
+            + ROUTE_FIELD + "; each table is created on first use and keeps its own offsets and"
+            + " commit cadence.",
         GROUP_TABLE, ++order, Width.LONG, "Table location");
+    def.define(ROUTE_FIELD, Type.STRING, "", Importance.MEDIUM,
+        "Dotted path of a field in the record value whose value (a string or an integer: letters,"
+            + " digits, '_', '-', '.', '=') names the record's table: it replaces "
+            + ROUTE_PLACEHOLDER + " in " + TABLE_LOCATION + ". A record whose value is missing,"
+            + " null or not a valid name goes to the DLQ with the reason. With it, the consumer"
+            + " group's offsets (committed only up to what every table holds) decide where a"
+            + " partition resumes, and each table skips what it already holds. Empty: no routing"
+            + " by field.",
+        GROUP_TABLE, ++order, Width.MEDIUM, "Routing field");
     def.define(TABLE_AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
         "Create the table from the first record's schema when it does not exist. When false, a missing"
             + " table fails the task.",
@@ -367,8 +399,28 @@ public final class DeltaSinkConfig extends AbstractConfig {
     return def;
   }
 
+  /** The table's location; with routing, a template holding placeholders. */
   public String tableLocation() {
     return getString(TABLE_LOCATION).trim();
+  }
+
+  /** Whether records are routed to many tables (the location holds a placeholder). */
+  public boolean routed() {
+    return tableLocation().contains(TOPIC_PLACEHOLDER) || tableLocation().contains(ROUTE_PLACEHOLDER);
+  }
+
+  /** The routing field's path; empty without one. */
+  public String routeField() {
+    return getString(ROUTE_FIELD).trim();
+  }
+
+  /** The same configuration for one routed table: its location and quarantine resolved. */
+  public DeltaSinkConfig forTable(String location, String quarantineLocation) {
+    Map<String, String> props = new HashMap<>(originalsStrings());
+    props.put(TABLE_LOCATION, location);
+    props.put(ROUTE_FIELD, "");
+    props.put(GATES_QUARANTINE_LOCATION, quarantineLocation);
+    return new DeltaSinkConfig(props);
   }
 
   public boolean autoCreate() {
@@ -580,6 +632,16 @@ public final class DeltaSinkConfig extends AbstractConfig {
         throw new ConfigException(name, value, "must not be empty");
       }
       String location = value.toString().trim();
+      java.util.regex.Matcher placeholder =
+          java.util.regex.Pattern.compile("\\$\\{([^}]*)}").matcher(location);
+      while (placeholder.find()) {
+        String p = placeholder.group();
+        if (!p.equals(TOPIC_PLACEHOLDER) && !p.equals(ROUTE_PLACEHOLDER)) {
+          throw new ConfigException(name, withoutUserInfo(location), "unknown placeholder " + p
+              + ": only " + TOPIC_PLACEHOLDER + " and " + ROUTE_PLACEHOLDER + " are replaced");
+        }
+      }
+      location = location.replace(TOPIC_PLACEHOLDER, "t").replace(ROUTE_PLACEHOLDER, "r");
       int colon = location.indexOf(':');
       int slash = location.indexOf('/');
       boolean hasScheme = colon > 1 && (slash < 0 || colon < slash);
