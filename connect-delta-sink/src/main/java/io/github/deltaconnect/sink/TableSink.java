@@ -168,6 +168,12 @@ public final class TableSink {
         config.checkpointInterval(), addColumns, FaultPoint.parse(config.testFault()),
         gates, alerts, quarantineCommitter, clock, keyIndex, upserts);
     metrics.keyIndex(keyIndex);
+    if (config.compactionEnabled()) {
+      committer.compactAfterCommits(new io.github.deltaconnect.sink.maintenance.Compactor(table,
+          config.compactionSmallFileBytes(), config.compactionMinFiles(),
+          "kafka-connect-delta-sink compaction connector=" + connectorId + " task=" + taskId),
+          metrics::compacted);
+    }
     // Counting tagged rows costs a header lookup per record: only when a gate reads them.
     this.tagHeader = config.gates().stream()
         .anyMatch(g -> g.metric() instanceof GateMetric.QualityScore)

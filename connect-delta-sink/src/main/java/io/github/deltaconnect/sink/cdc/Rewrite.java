@@ -3,28 +3,21 @@ package io.github.deltaconnect.sink.cdc;
 import io.delta.kernel.Scan;
 import io.delta.kernel.ScanBuilder;
 import io.delta.kernel.Snapshot;
-import io.delta.kernel.data.ColumnVector;
 import io.delta.kernel.data.ColumnarBatch;
 import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
-import io.delta.kernel.engine.FileReadResult;
 import io.delta.kernel.expressions.And;
 import io.delta.kernel.expressions.Column;
 import io.delta.kernel.expressions.Literal;
 import io.delta.kernel.expressions.Or;
 import io.delta.kernel.expressions.Predicate;
-import io.delta.kernel.internal.InternalScanFileUtils;
-import io.delta.kernel.internal.actions.AddFile;
-import io.delta.kernel.internal.actions.SingleAction;
-import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.types.BinaryType;
 import io.delta.kernel.types.BooleanType;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.DoubleType;
 import io.delta.kernel.types.FloatType;
 import io.delta.kernel.types.StructType;
-import io.delta.kernel.utils.CloseableIterator;
 import io.github.deltaconnect.sink.buffer.BucketKeys;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
@@ -32,11 +25,9 @@ import io.github.deltaconnect.sink.dedup.KeyColumns;
 import io.github.deltaconnect.sink.dedup.KeyHasher;
 import io.github.deltaconnect.sink.dedup.Scalars;
 import io.github.deltaconnect.sink.write.DataFiles;
-import io.github.deltaconnect.sink.write.Iterators;
 import io.github.deltaconnect.sink.write.ParquetFiles;
+import io.github.deltaconnect.sink.write.TableFiles;
 import io.github.deltaconnect.sink.write.PartitionValues;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -52,10 +43,7 @@ import java.util.TreeSet;
  * key (pruned by the statistics of the first key column) are read; a file holding one is removed
  * and its other rows are written anew into a file of their own; and the batch's rows to add are picked:
  * upserts, not deletes, not changes older than the row the table holds for their key.
- *
- * <p>Kernel 4.4 has no public API for remove actions: they are made as Kernel makes its own (from
- * the scan file's add action, {@code AddFile.toRemoveFileRow}), with the path unchanged, which its
- * conflict checker matches by exact string. Pin the Kernel version.
+ * Removes are made by {@link TableFiles} (Kernel 4.4 has no public API for them).
  */
 public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[]> selected,
     int updated, int deleted, int stale, long copied) {
@@ -113,16 +101,7 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
       builder = builder.withFilter(filter.get());
     }
     Scan scan = builder.build();
-    List<Row> candidates = new ArrayList<>();
-    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
-      while (files.hasNext()) {
-        try (CloseableIterator<Row> rows = files.next().getRows()) {
-          rows.forEachRemaining(candidates::add);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    List<Row> candidates = TableFiles.list(engine, scan);
 
     StructType readSchema = snapshot.getSchema();
     KeyColumns readKeys = KeyColumns.resolve(key, readSchema, DeltaSinkConfig.UPSERT_KEY);
@@ -140,12 +119,10 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
         int keptCount = 0;
         boolean touched = false;
         int base = 0;
-        for (FilteredColumnarBatch chunk : read(engine, scanState, scanFile)) {
+        for (FilteredColumnarBatch chunk : TableFiles.read(engine, scanState, scanFile)) {
           ColumnarBatch data = chunk.getData();
-          Optional<ColumnVector> selection = chunk.getSelectionVector();
           for (int r = 0; r < data.getSize(); r++) {
-            if (selection.isPresent()
-                && (selection.get().isNullAt(r) || !selection.get().getBoolean(r))) {
+            if (!TableFiles.live(chunk, r)) {
               continue; // deleted by a deletion vector: not a row of the table
             }
             long ref = -1;
@@ -179,13 +156,11 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
         if (!touched) {
           continue; // the statistics matched, no row did: the file stays
         }
-        removes.add(SingleAction.createRemoveFileSingleAction(
-            new AddFile(scanFile.getStruct(scanFile.getSchema().indexOf("add")))
-                .toRemoveFileRow(true, Optional.empty())));
+        removes.add(TableFiles.remove(scanFile, true));
         if (keptCount == 0) {
           continue; // every row of the file changed
         }
-        ColumnarBatch rows = new ConcatBatch(readSchema, chunks);
+        ColumnarBatch rows = TableFiles.concat(readSchema, chunks);
         List<Object> values = new ArrayList<>(partitionColumns.size());
         for (String c : partitionColumns) {
           values.add(Scalars.read(rows.getColumnVector(readSchema.indexOf(c)), kept[0]));
@@ -200,23 +175,6 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
     }
 
     return copied;
-  }
-
-  /** The rows of one data file as the table shows them (partition values, names, DVs applied). */
-  private static List<FilteredColumnarBatch> read(Engine engine, Row scanState, Row scanFile) {
-    StructType physical = ScanStateRow.getPhysicalDataReadSchema(scanState);
-    List<FilteredColumnarBatch> out = new ArrayList<>();
-    try (CloseableIterator<FileReadResult> results = engine.getParquetHandler().readParquetFiles(
-            Iterators.closeable(List.of(InternalScanFileUtils.getAddFileStatus(scanFile))
-                .iterator()), physical, Optional.empty());
-        CloseableIterator<FilteredColumnarBatch> rows = Scan.transformPhysicalData(engine,
-            scanState, scanFile, results.map(FileReadResult::getData))) {
-      rows.forEachRemaining(out::add);
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading " + InternalScanFileUtils.getFilePath(scanFile)
-          + " to apply changes failed", e);
-    }
-    return out;
   }
 
   private static boolean anyNonNull(Object[] values) {

@@ -109,6 +109,9 @@ public final class BatchCommitter {
   private final KeyIndex index;
   /** With delta.write.mode=upsert: the key and ordering column; else null. */
   private final Upserts upserts;
+  /** With delta.compaction.enabled: run after each commit; set once before the first commit. */
+  private io.github.deltaconnect.sink.maintenance.Compactor compactor;
+  private java.util.function.IntConsumer onCompacted = files -> {};
 
   /**
    * {@code columnMapping}: create tables with column mapping (name mode), which Kernel requires
@@ -166,6 +169,16 @@ public final class BatchCommitter {
     this.fault = fault;
     // Kernel writes this into every commitInfo: who committed, for people reading the log.
     this.engineInfo = ENGINE_INFO + " connector=" + domain.connectorId() + " task=" + taskId;
+  }
+
+  /**
+   * After each successful commit, compacts the partition holding the most small files (if it
+   * holds enough), reporting the files replaced to {@code onCompacted}. Call before committing.
+   */
+  public void compactAfterCommits(io.github.deltaconnect.sink.maintenance.Compactor compactor,
+      java.util.function.IntConsumer onCompacted) {
+    this.compactor = compactor;
+    this.onCompacted = onCompacted;
   }
 
   public Outcome commit(RecordBuffer buffer, StructType schema, List<String> partitionColumns) {
@@ -378,6 +391,7 @@ public final class BatchCommitter {
       }
       runHooks(result);
       fault.at(FaultPoint.Stage.AFTER_COMMIT);
+      compact();
       return new Committed(result.getVersion(), files.fileCount(), files.byteCount(), offsets,
           result.getPostCommitSnapshot().map(Snapshot::getSchema).orElse(tableSchema), false,
           decision, null, left(selection, rewrite));
@@ -392,6 +406,28 @@ public final class BatchCommitter {
     index(i -> i.delete(refusedIndexFiles));
     throw new ConnectException("Delta commit to " + table.location() + " failed after "
         + (maxRetries + 1) + " attempts", lastConflict);
+  }
+
+  /** Compacts one partition, if one needs it; never fails the batch, which is committed. */
+  private void compact() {
+    if (compactor == null) {
+      return;
+    }
+    try {
+      Optional<Snapshot> latest = table.latest();
+      if (latest.isEmpty()) {
+        return;
+      }
+      List<io.github.deltaconnect.sink.maintenance.Compactor.Candidate> plan =
+          compactor.plan(latest.get());
+      if (!plan.isEmpty()) {
+        compactor.compact(latest.get(), plan.get(0))
+            .ifPresent(r -> onCompacted.accept(r.removed()));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Compaction of {} failed; the batch is committed, and compaction is tried again"
+          + " after a later commit", table.location(), e);
+    }
   }
 
   /** Records of the batch the table already had: keys it holds, or changes older than its rows. */

@@ -29,6 +29,12 @@ import java.util.Map;
  * {@code QualityGatesTest} reads the log back to catch a change.
  */
 public final class HistoryCommitter implements Committer {
+  /**
+   * A committer property naming the version's operation in place of Kernel's (whose enum has no
+   * OPTIMIZE), e.g. for compaction; not copied into the metrics.
+   */
+  public static final String OPERATION = "operation";
+
   /** The one instance: it holds no state, the figures come with each commit. */
   public static final HistoryCommitter INSTANCE = new HistoryCommitter();
 
@@ -46,9 +52,12 @@ public final class HistoryCommitter implements Committer {
     CommitInfo kernel = metadata.getCommitInfo();
     Map<String, String> metrics = new LinkedHashMap<>(kernel.getOperationMetrics());
     metrics.putAll(extra);
+    String operation = metrics.remove(OPERATION);
     Row enriched = SingleAction.createCommitInfoSingleAction(new CommitInfo(
         kernel.getInCommitTimestamp(), kernel.getTimestamp(), kernel.getEngineInfo(),
-        kernel.getOperation(), kernel.getOperationParameters(), kernel.getIsBlindAppend(),
+        operation != null ? java.util.Optional.of(operation) : kernel.getOperation(),
+        kernel.getOperationParameters(),
+        kernel.getIsBlindAppend(),
         kernel.getTxnId(), metrics).toRow());
     return delegate.commit(engine, actions.map(row -> isCommitInfo(row) ? enriched : row),
         metadata);

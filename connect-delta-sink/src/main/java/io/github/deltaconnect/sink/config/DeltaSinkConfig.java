@@ -60,6 +60,9 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String UPSERT_KEY = "delta.upsert.key";
   public static final String UPSERT_ORDER_FIELD = "delta.upsert.order.field";
   public static final String UPSERT_ORDER_COLUMN = "delta.upsert.order.column";
+  public static final String COMPACTION_ENABLED = "delta.compaction.enabled";
+  public static final String COMPACTION_MIN_FILES = "delta.compaction.min.files";
+  public static final String COMPACTION_SMALL_FILE_BYTES = "delta.compaction.small.file.bytes";
   public static final String TEST_FAULT = "delta.test.fault";
   public static final String HADOOP_PREFIX = "hadoop.";
 
@@ -71,6 +74,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   private static final String GROUP_GATES = "Quality gates";
   private static final String GROUP_IDEMPOTENCY = "Idempotency";
   private static final String GROUP_UPSERT = "Upserts (CDC)";
+  private static final String GROUP_COMPACTION = "Compaction";
   /** Hadoop keys that hold secrets. */
   static final List<String> SECRET_HADOOP_KEYS = List.of("fs.s3a.access.key", "fs.s3a.secret.key",
       "fs.s3a.session.token", "fs.s3a.encryption.key");
@@ -307,6 +311,22 @@ public final class DeltaSinkConfig extends AbstractConfig {
             + " logged at WARN and counted (JMX IdempotencyKeysEvicted).",
         GROUP_IDEMPOTENCY, ++order, Width.SHORT, "Max keys");
     order = 0;
+    def.define(COMPACTION_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
+        "After a commit, compact the table partition holding the most small files, when it holds"
+            + " at least " + COMPACTION_MIN_FILES + " of them: their rows are rewritten into files"
+            + " of " + FILE_TARGET_BYTES + " in one commit with dataChange=false (operation"
+            + " OPTIMIZE in the history), on the commit thread. Safe beside other writers: a"
+            + " writer that removed one of the files first wins and the compaction is dropped."
+            + " At most one partition per commit.",
+        GROUP_COMPACTION, ++order, Width.SHORT, "Compaction");
+    def.define(COMPACTION_MIN_FILES, Type.INT, 10, ConfigDef.Range.atLeast(2), Importance.LOW,
+        "How many small files a table partition must hold before it is compacted.",
+        GROUP_COMPACTION, ++order, Width.SHORT, "Small files before compaction");
+    def.define(COMPACTION_SMALL_FILE_BYTES, Type.LONG, 32L * 1024 * 1024,
+        ConfigDef.Range.atLeast(1), Importance.LOW,
+        "Files smaller than this count as small for compaction.",
+        GROUP_COMPACTION, ++order, Width.SHORT, "Small file size");
+    order = 0;
     def.define(WRITE_MODE, Type.STRING, WriteMode.APPEND.configValue(),
         new EnumValidator(WriteMode.values()), Importance.HIGH,
         "'append': every record becomes a row. 'upsert': the table keeps one row per "
@@ -513,6 +533,18 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public long idempotencyMaxKeys() {
     return getLong(IDEMPOTENCY_MAX_KEYS);
+  }
+
+  public boolean compactionEnabled() {
+    return getBoolean(COMPACTION_ENABLED);
+  }
+
+  public int compactionMinFiles() {
+    return getInt(COMPACTION_MIN_FILES);
+  }
+
+  public long compactionSmallFileBytes() {
+    return getLong(COMPACTION_SMALL_FILE_BYTES);
   }
 
   public WriteMode writeMode() {

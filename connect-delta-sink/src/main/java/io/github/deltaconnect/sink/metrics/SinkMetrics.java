@@ -36,6 +36,8 @@ public final class SinkMetrics implements SinkMetricsMBean {
   private final AtomicLong gateAlerts = new AtomicLong();
   private final AtomicLong recordsQuarantined = new AtomicLong();
   private final AtomicLong gateHalts = new AtomicLong();
+  private final AtomicLong compactions = new AtomicLong();
+  private final AtomicLong filesCompacted = new AtomicLong();
   private final AtomicLong duplicatesInBatch = new AtomicLong();
   private final AtomicLong duplicatesInTable = new AtomicLong();
   /** The idempotency index the gauges read; null without a key. */
@@ -79,6 +81,22 @@ public final class SinkMetrics implements SinkMetricsMBean {
   @Override
   public long getRecordsQuarantined() {
     return recordsQuarantined.get();
+  }
+
+  /** A compaction committed, rewriting {@code files} small files. */
+  public void compacted(int files) {
+    compactions.incrementAndGet();
+    filesCompacted.addAndGet(files);
+  }
+
+  @Override
+  public long getCompactions() {
+    return compactions.get();
+  }
+
+  @Override
+  public long getFilesCompacted() {
+    return filesCompacted.get();
   }
 
   /** A halt_and_alert gate stopped a batch (and the task). */

@@ -67,4 +67,10 @@ public interface SinkMetricsMBean {
 
   /** Batches a halt_and_alert gate stopped (each stops the task). */
   long getGateHalts();
+
+  /** Compactions (delta.compaction.enabled) this task committed. */
+  long getCompactions();
+
+  /** Small files those compactions replaced. */
+  long getFilesCompacted();
 }

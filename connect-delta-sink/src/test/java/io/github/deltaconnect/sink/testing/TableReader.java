@@ -164,7 +164,15 @@ public final class TableReader {
 
   /** All rows of the latest version, each as column name to Java value. */
   public List<Map<String, Object>> rows() {
-    Snapshot snapshot = snapshot();
+    return rows(snapshot());
+  }
+
+  /** All rows of {@code version} (time travel). */
+  public List<Map<String, Object>> rows(long version) {
+    return rows(TableManager.loadSnapshot(location).atVersion(version).build(engine));
+  }
+
+  private List<Map<String, Object>> rows(Snapshot snapshot) {
     Scan scan = snapshot.getScanBuilder().build();
     Row scanState = scan.getScanState(engine);
     StructType logical = snapshot.getSchema();

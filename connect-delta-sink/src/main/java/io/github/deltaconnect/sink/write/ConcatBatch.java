@@ -1,4 +1,4 @@
-package io.github.deltaconnect.sink.cdc;
+package io.github.deltaconnect.sink.write;
 
 import io.delta.kernel.data.ArrayValue;
 import io.delta.kernel.data.ColumnVector;
