@@ -115,6 +115,7 @@ public final class TableSink {
   private final ChangeReader changes;
   /** The ordering column's position in converted rows, or -1. */
   private int orderOrdinal = -1;
+  private boolean stopped;
   /** Whether open() rewinds partitions to the table's offsets. */
   private final boolean resumeFromTable;
   /** A commit failed: the task is dying, and whatever is buffered is left to its successor. */
@@ -186,7 +187,7 @@ public final class TableSink {
     this.async = config.commitPipelined()
         ? new AsyncCommitter(committer, "delta-sink-commit-" + connectorId + "-" + taskId, clock)
         : null;
-    this.errant = new ErrantRecords(reporter(context));
+    this.errant = new ErrantRecords(ErrantRecords.reporterOf(context));
     this.metrics = metrics;
     this.clock = clock;
     this.taskId = taskId;
@@ -610,8 +611,8 @@ public final class TableSink {
    * elapses instead of waiting for Connect's next put() (up to offset.flush.interval.ms).
    */
   public synchronized void tick() {
-    if (failed) {
-      return;
+    if (failed || stopped) {
+      return; // stopped: a router closed this table while the timer held it
     }
     try {
       pollInFlight(Set.of(), true);
@@ -819,6 +820,7 @@ public final class TableSink {
 
   /** Releases what the task opened: the commit thread, then the table's filesystems. */
   public synchronized void stop() {
+    stopped = true;
     try {
       if (async != null) {
         async.close(); // a commit still running needs the filesystems until it ends
@@ -832,17 +834,9 @@ public final class TableSink {
           registryCheck.close();
         }
       } finally {
-        table.close();
-        metrics.unregister();
+        table.close(); // the task's metrics are its router's to unregister: tables come and go
       }
     }
   }
 
-  private static org.apache.kafka.connect.sink.ErrantRecordReporter reporter(SinkTaskContext ctx) {
-    try {
-      return ctx.errantRecordReporter();
-    } catch (NoSuchMethodError | NoClassDefFoundError e) {
-      return null; // workers older than 2.6
-    }
-  }
 }

@@ -228,6 +228,46 @@ class RoutingTest {
   }
 
   @Test
+  void aTaskKeepsAtMostTheConfiguredTablesOpenAndWritesEachRowOnce() {
+    Map<String, String> props = props("tenants/${route}", DeltaSinkConfig.ROUTE_FIELD, "tenant",
+        DeltaSinkConfig.ROUTE_MAX_TABLES, "2");
+    TopicPartition tp = new TopicPartition("events", 0);
+    TableRouter router = router(new FakeContext(true), props);
+    router.open(List.of(tp));
+    List<SinkRecord> records = new ArrayList<>();
+    for (long o = 0; o < 200; o++) {
+      records.add(record("events", 0, o, "t" + (o / 7 % 5))); // runs of 7 over 5 tenants
+    }
+    for (int i = 0; i < records.size(); i += 20) {
+      router.put(records.subList(i, i + 20));
+      assertTrue(router.tables().size() <= 2, "open: " + router.tables());
+    }
+    router.close(List.of(tp));
+    router.stop();
+    int rows = 0;
+    for (List<String> ids : tables("tenants/t0", "tenants/t1", "tenants/t2", "tenants/t3",
+        "tenants/t4").values()) {
+      rows += ids.size();
+    }
+    assertEquals(200, rows, "every row once, though tables closed and opened again");
+    assertTrue(metrics.getCommits() > 5, "closing a table commits it: " + metrics.getCommits());
+  }
+
+  @Test
+  void stoppingTheTaskUnregistersItsMetrics() throws Exception {
+    metrics.register("routing-jmx", 3);
+    var name = new javax.management.ObjectName(
+        "io.github.deltaconnect:type=delta-sink-task-metrics,connector=\"routing-jmx\",task=3");
+    var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    TableRouter router = router(new FakeContext(true), props("raw/${topic}"));
+    router.open(List.of(new TopicPartition("a", 0)));
+    router.put(List.of(record("a", 0, 0, null)));
+    assertTrue(server.isRegistered(name));
+    router.stop();
+    assertTrue(!server.isRegistered(name), "unregistered when the task stops");
+  }
+
+  @Test
   void routedLocationsAreCheckedAtValidate() {
     DeltaSinkConnector connector = new DeltaSinkConnector();
     Map<String, String> p = props("t/${route}");

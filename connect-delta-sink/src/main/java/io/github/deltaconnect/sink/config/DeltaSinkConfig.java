@@ -19,6 +19,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String TABLE_LOCATION = "delta.table.location";
   public static final String TABLE_AUTO_CREATE = "delta.table.auto.create";
   public static final String ROUTE_FIELD = "delta.route.field";
+  public static final String ROUTE_MAX_TABLES = "delta.route.max.tables";
   /** Placeholders of a routed delta.table.location. */
   public static final String TOPIC_PLACEHOLDER = "${topic}";
   public static final String ROUTE_PLACEHOLDER = "${route}";
@@ -168,6 +169,11 @@ public final class DeltaSinkConfig extends AbstractConfig {
             + " partition resumes, and each table skips what it already holds. Empty: no routing"
             + " by field.",
         GROUP_TABLE, ++order, Width.MEDIUM, "Routing field");
+    def.define(ROUTE_MAX_TABLES, Type.INT, 64, ConfigDef.Range.atLeast(1), Importance.LOW,
+        "With " + ROUTE_FIELD + ": most tables a task keeps open (each has its buffers and, with"
+            + " pipelined commits, a commit thread). A record for another table first commits and"
+            + " closes the one idle longest.",
+        GROUP_TABLE, ++order, Width.SHORT, "Open tables per task");
     def.define(TABLE_AUTO_CREATE, Type.BOOLEAN, true, Importance.MEDIUM,
         "Create the table from the first record's schema when it does not exist. When false, a missing"
             + " table fails the task.",
@@ -427,6 +433,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
   /** Whether records are routed to many tables (the location holds a placeholder). */
   public boolean routed() {
     return tableLocation().contains(TOPIC_PLACEHOLDER) || tableLocation().contains(ROUTE_PLACEHOLDER);
+  }
+
+  public int routeMaxTables() {
+    return getInt(ROUTE_MAX_TABLES);
   }
 
   /** The routing field's path; empty without one. */

@@ -56,6 +56,15 @@ public final class ErrantRecords {
     return reported;
   }
 
+  /** The worker's DLQ reporter, or null on workers older than 2.6 (which have none). */
+  public static ErrantRecordReporter reporterOf(org.apache.kafka.connect.sink.SinkTaskContext ctx) {
+    try {
+      return ctx.errantRecordReporter();
+    } catch (NoSuchMethodError | NoClassDefFoundError e) {
+      return null;
+    }
+  }
+
   public static String describe(SinkRecord record) {
     return "record " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset();
   }

@@ -58,6 +58,9 @@ public final class TableRouter {
   private final Map<TopicPartition, Long> rewinds = new HashMap<>();
   private final ErrantRecords errant;
   private final SinkTaskContext tableContext;
+  /** Field routing: when each table last took a record (a counter), to close the idlest. */
+  private final Map<TableSink, Long> lastUsed = new HashMap<>();
+  private long uses;
 
   /** One table at {@code table} (not routed), or a router over {@code config}'s template. */
   public TableRouter(DeltaSinkConfig config, SinkTaskContext context, DeltaTable table,
@@ -69,7 +72,7 @@ public final class TableRouter {
     this.metrics = metrics;
     this.clock = clock;
     this.destinations = new Destinations(config);
-    this.errant = new ErrantRecords(reporter(context));
+    this.errant = new ErrantRecords(ErrantRecords.reporterOf(context));
     this.tableContext = new RewindingContext();
     if (config.routed()) {
       this.root = table;
@@ -112,26 +115,31 @@ public final class TableRouter {
     rewinds.clear();
     List<SinkRecord> run = new ArrayList<>();
     TableSink runSink = null;
+    String runTable = null;
     for (SinkRecord record : records) {
       TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
       if (rewound.contains(tp)) {
         continue; // a table rewound the partition: this record comes again
       }
-      TableSink target;
+      Destinations.Destination destination;
       try {
-        target = sink(destinations.of(record));
+        destination = destinations.of(record);
       } catch (io.github.deltaconnect.sink.convert.DataException e) {
         LOG.debug("{} goes to the DLQ: {}", ErrantRecords.describe(record), e.getMessage());
         deliver(runSink, run);
         runSink = null;
+        runTable = null;
         errant.report(record, e);
         metrics.toDlq();
         routed.merge(tp, record.kafkaOffset(), Math::max);
         continue;
       }
-      if (target != runSink) {
+      String table = DeltaTable.qualify(destination.location());
+      if (!table.equals(runTable)) {
+        // Delivered before another table is looked up: opening one may close the idlest.
         deliver(runSink, run);
-        runSink = target;
+        runSink = sink(destination);
+        runTable = table;
       }
       run.add(record);
     }
@@ -151,6 +159,7 @@ public final class TableRouter {
       }
     }
     run.clear();
+    lastUsed.put(sink, ++uses);
     sink.put(kept);
     for (SinkRecord r : kept) {
       TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
@@ -246,7 +255,10 @@ public final class TableRouter {
     }
   }
 
-  /** Stops every table (commit threads first), then closes the shared filesystems. */
+  /**
+   * Stops every table (commit threads first), then closes the shared filesystems and unregisters
+   * the task's metrics.
+   */
   public void stop() {
     try {
       for (TableSink s : sinks.values()) {
@@ -257,8 +269,12 @@ public final class TableRouter {
         }
       }
     } finally {
-      if (root != null) {
-        root.close();
+      try {
+        if (root != null) {
+          root.close();
+        }
+      } finally {
+        metrics.unregister();
       }
     }
   }
@@ -266,6 +282,31 @@ public final class TableRouter {
   /** The tables this task has opened, by location. */
   public Set<String> tables() {
     return sinks.keySet();
+  }
+
+  /**
+   * Commits and closes the table that took a record longest ago, so a task routing to many values
+   * keeps a bounded number of tables (threads, buffers) open; it opens again on its next record,
+   * reading its offsets back to skip what it holds.
+   */
+  private void closeIdlest() {
+    Map.Entry<String, TableSink> idlest = null;
+    for (Map.Entry<String, TableSink> e : sinks.entrySet()) {
+      if (idlest == null || lastUsed.getOrDefault(e.getValue(), 0L)
+          < lastUsed.getOrDefault(idlest.getValue(), 0L)) {
+        idlest = e;
+      }
+    }
+    if (idlest == null) {
+      return;
+    }
+    TableSink s = idlest.getValue();
+    s.close(assigned); // commits what it buffered
+    s.stop();
+    sinks.remove(idlest.getKey());
+    lastUsed.remove(s);
+    LOG.info("Task {} closed table {}, the idlest of {} open ({}={})", taskId, idlest.getKey(),
+        sinks.size() + 1, DeltaSinkConfig.ROUTE_MAX_TABLES, config.routeMaxTables());
   }
 
   private TableSink only() {
@@ -276,6 +317,9 @@ public final class TableRouter {
     TableSink s = sinks.get(DeltaTable.qualify(d.location()));
     if (s != null) {
       return s;
+    }
+    if (destinations.byField() && sinks.size() >= config.routeMaxTables()) {
+      closeIdlest();
     }
     DeltaTable table = root.beside(d.location());
     DeltaSinkConfig tableConfig;
@@ -296,13 +340,6 @@ public final class TableRouter {
     return s;
   }
 
-  private static ErrantRecordReporter reporter(SinkTaskContext ctx) {
-    try {
-      return ctx.errantRecordReporter();
-    } catch (NoSuchMethodError | NoClassDefFoundError e) {
-      return null;
-    }
-  }
 
   /**
    * The context the tables see: a rewind is applied to the partition at the lowest offset any
@@ -354,7 +391,7 @@ public final class TableRouter {
 
     @Override
     public ErrantRecordReporter errantRecordReporter() {
-      return reporter(context);
+      return ErrantRecords.reporterOf(context);
     }
   }
 }
