@@ -162,7 +162,14 @@ public final class TableSink {
             config.idempotencyWindowMs(), config.idempotencyMaxKeys());
     this.keepLast = config.duplicateKeep() == DuplicateKeep.LAST;
     boolean upsert = config.writeMode() == WriteMode.UPSERT;
-    this.upserts = upsert ? new Upserts(config.upsertKey(), config.upsertOrderColumn()) : null;
+    // With an ordering field the table remembers each delete's order (files under _sink_keys/).
+    KeyIndex deletes = upsert && config.upsertOrderColumn() != null
+        ? new KeyIndex(table.location(), table.fileSystems(), List.of("upsert-deletes"),
+            Upserts.DELETES_DOMAIN, "deletes", config.upsertDeleteRetentionMs(),
+            config.idempotencyMaxKeys())
+        : null;
+    this.upserts = upsert ? new Upserts(config.upsertKey(), config.upsertOrderColumn(), deletes)
+        : null;
     this.changes = upsert
         ? new ChangeReader(config.upsertOrderField(), DeltaSinkConfig.UPSERT_ORDER_FIELD) : null;
     this.committer = new BatchCommitter(table, domain, taskId, config.commitRetries(),

@@ -159,9 +159,7 @@ class UpsertTest {
     }
     // Delivery: batches of 30..80 changes; within a batch some neighbours swap (out of order);
     // after some batches the connector "restarts" and re-sends the last 25 changes; and old
-    // changes of keys never deleted come again late (their rows are newer by then).
-    java.util.Set<Integer> deletedOnce = new java.util.HashSet<>();
-    changes.stream().filter(c -> "d".equals(c.op())).forEach(c -> deletedOnce.add(c.id()));
+    // changes come again late, of keys updated or deleted since.
     List<List<SinkRecord>> batches = new ArrayList<>();
     long offset = 0;
     int at = 0;
@@ -179,7 +177,7 @@ class UpsertTest {
       }
       for (int late = 0; late < 5 && from > 0; late++) {
         Change old = changes.get(random.nextInt(from));
-        if (old.op() != null && !old.op().equals("d") && !deletedOnce.contains(old.id())) {
+        if (old.op() != null && !old.op().equals("d")) { // deleted keys too: deletes are remembered
           batch.add(random.nextInt(batch.size() + 1), old);
           redelivered++;
         }
@@ -287,6 +285,34 @@ class UpsertTest {
   static SinkRecord onPartition(int partition, SinkRecord r) {
     return new SinkRecord(r.topic(), partition, r.keySchema(), r.key(), r.valueSchema(), r.value(),
         r.kafkaOffset());
+  }
+
+  @Test
+  void aLateChangeOlderThanTheKeysDeleteDoesNotBringTheRowBackEvenAfterARestart() {
+    Customer v1 = new Customer(1, "a@1", "eu", 1);
+    Customer v2 = new Customer(1, "a@2", "eu", 2);
+    Customer v3 = new Customer(1, "a@3", "us", 3);
+    Customer other = new Customer(2, "b@1", "eu", 1);
+    FakeContext ctx = new FakeContext(true);
+    TableSink first = sink(ctx, props());
+    deliver(first, List.of(
+        List.of(new Change("c", null, v1, 10, 1).record(0),
+            new Change("c", null, other, 11, 2).record(1)),
+        List.of(new Change("d", v1, null, 20, 1).record(2), tombstone(1, 3))));
+    first.stop();
+    assertEquals(Map.of(2, List.of("b@1", "eu", 1)), table());
+    // The delete's order is in the table's metadata, with a file under _sink_keys/.
+    assertTrue(reader().domain(io.github.deltaconnect.sink.cdc.Upserts.DELETES_DOMAIN)
+        .orElseThrow().contains("_sink_keys/deletes/"));
+
+    TableSink second = sink(ctx, props());
+    deliver(second, List.of(
+        List.of(new Change("u", v1, v2, 15, 1).record(4)), // late: older than the delete
+        List.of(new Change("c", null, v3, 30, 1).record(5)))); // a new insert: newer, applies
+    second.stop();
+    assertEquals(Map.of(1, List.of("a@3", "us", 3), 2, List.of("b@1", "eu", 1)), table());
+    assertEquals(1, metrics.getDuplicatesDroppedInTable(), "the late change, left out");
+    assertEquals(List.of(), ctx.dlq);
   }
 
   @Test

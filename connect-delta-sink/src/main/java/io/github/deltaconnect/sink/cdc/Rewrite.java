@@ -23,6 +23,8 @@ import io.github.deltaconnect.sink.buffer.RecordBuffer;
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
 import io.github.deltaconnect.sink.dedup.KeyColumns;
 import io.github.deltaconnect.sink.dedup.KeyHasher;
+import io.github.deltaconnect.sink.dedup.KeyIndex;
+import io.github.deltaconnect.sink.dedup.Segment;
 import io.github.deltaconnect.sink.dedup.Scalars;
 import io.github.deltaconnect.sink.write.DataFiles;
 import io.github.deltaconnect.sink.write.ParquetFiles;
@@ -46,7 +48,7 @@ import java.util.TreeSet;
  * Removes are made by {@link TableFiles} (Kernel 4.4 has no public API for them).
  */
 public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[]> selected,
-    int updated, int deleted, int stale, long copied) {
+    int updated, int deleted, int stale, long copied, Segment deletedKeys) {
 
   /** Above this many distinct key values, the file filter is a union of ranges, not values. */
   static final int MAX_FILTER_TERMS = 256;
@@ -58,15 +60,31 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
   public static Rewrite plan(Engine engine, Optional<Snapshot> snapshot, Row txnState,
       StructType txnSchema, ParquetFiles writer, RecordBuffer buffer, List<String> key,
       String orderColumn, List<String> partitionColumns) {
+    return plan(engine, snapshot, txnState, txnSchema, writer, buffer, key, orderColumn,
+        partitionColumns, null, 0);
+  }
+
+  /**
+   * As above; with {@code deletes} (the orders of keys deleted before, synced to the snapshot), a
+   * change of a key the table no longer holds that is older than the key's delete is stale, and
+   * {@link #deletedKeys} holds the batch's deletes with their orders (time range {@code nowMs}).
+   */
+  public static Rewrite plan(Engine engine, Optional<Snapshot> snapshot, Row txnState,
+      StructType txnSchema, ParquetFiles writer, RecordBuffer buffer, List<String> key,
+      String orderColumn, List<String> partitionColumns, KeyIndex deletes, long nowMs) {
     Map<List<Object>, ColumnarBatch> batches = buffer.batches();
     Set<Long> stale = new HashSet<>();
+    Set<Long> found = new HashSet<>();
     List<Row> removes = new ArrayList<>();
     List<DataFiles> written = new ArrayList<>();
     int[] counts = new int[2]; // updated, deleted
     // Nothing to look for when the batch holds no change (all its records went to the DLQ).
     long copied = snapshot.isEmpty() || buffer.records() == 0 ? 0 : rewriteFiles(engine, snapshot.get(), txnState,
-        txnSchema, writer, buffer, batches, key, orderColumn, partitionColumns, stale, removes,
-        written, counts);
+        txnSchema, writer, buffer, batches, key, orderColumn, partitionColumns, stale, found,
+        removes, written, counts);
+    if (deletes != null) {
+      staleAfterDeletes(buffer, deletes, found, stale);
+    }
     Map<List<Object>, int[]> selected = new LinkedHashMap<>();
     for (int b = 0; b < buffer.bucketCount(); b++) {
       BucketKeys keys = buffer.bucketKeys(b);
@@ -80,7 +98,64 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
       selected.put(buffer.bucketValues(b), Arrays.copyOf(rows, n));
     }
     return new Rewrite(removes, DataFiles.concat(written), selected, counts[0], counts[1],
-        stale.size(), copied);
+        stale.size(), copied, deletes == null ? Segment.of(new long[0], new long[0], 0, 0, 0)
+            : deletedKeys(buffer, nowMs));
+  }
+
+  /**
+   * Marks stale the upserts of keys the table does not hold whose order is below the order of
+   * the key's last delete: a late change must not bring a deleted row back.
+   */
+  private static void staleAfterDeletes(RecordBuffer buffer, KeyIndex deletes, Set<Long> found,
+      Set<Long> stale) {
+    int n = 0;
+    long[] hi = new long[buffer.records()];
+    long[] lo = new long[buffer.records()];
+    long[] refs = new long[buffer.records()];
+    for (int b = 0; b < buffer.bucketCount(); b++) {
+      BucketKeys keys = buffer.bucketKeys(b);
+      for (int row = 0; row < keys.size(); row++) {
+        long ref = ((long) b << 32) | row;
+        if (keys.live(row) && !keys.deleted(row) && keys.order(row) != RecordBuffer.UNORDERED
+            && !found.contains(ref) && !stale.contains(ref)) {
+          hi[n] = keys.hi(row);
+          lo[n] = keys.lo(row);
+          refs[n] = ref;
+          n++;
+        }
+      }
+    }
+    if (n == 0) {
+      return;
+    }
+    Segment held = deletes.held(Segment.of(hi, lo, n, 0, 0));
+    for (int i = 0; i < n && held.size() > 0; i++) {
+      BucketKeys keys = buffer.bucketKeys((int) (refs[i] >>> 32));
+      long deletedAt = held.value(hi[i], lo[i]);
+      if (deletedAt != Segment.ABSENT && keys.order((int) refs[i]) < deletedAt) {
+        stale.add(refs[i]);
+      }
+    }
+  }
+
+  /** The batch's deletes that carry an order, each key with it. */
+  private static Segment deletedKeys(RecordBuffer buffer, long nowMs) {
+    int n = 0;
+    long[] hi = new long[buffer.deletes()];
+    long[] lo = new long[buffer.deletes()];
+    long[] order = new long[buffer.deletes()];
+    for (int b = 0; b < buffer.bucketCount(); b++) {
+      BucketKeys keys = buffer.bucketKeys(b);
+      for (int row = 0; row < keys.size(); row++) {
+        if (keys.live(row) && keys.deleted(row) && keys.order(row) != RecordBuffer.UNORDERED) {
+          hi[n] = keys.hi(row);
+          lo[n] = keys.lo(row);
+          order[n] = keys.order(row);
+          n++;
+        }
+      }
+    }
+    return Segment.of(hi, lo, order, n, nowMs, nowMs);
   }
 
   /**
@@ -90,7 +165,7 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
   private static long rewriteFiles(Engine engine, Snapshot snapshot, Row txnState,
       StructType txnSchema, ParquetFiles writer, RecordBuffer buffer,
       Map<List<Object>, ColumnarBatch> batches, List<String> key, String orderColumn,
-      List<String> partitionColumns, Set<Long> stale, List<Row> removes,
+      List<String> partitionColumns, Set<Long> stale, Set<Long> found, List<Row> removes,
       List<DataFiles> written, int[] counts) {
     StructType batchSchema = buffer.schema();
     ScanBuilder builder = snapshot.getScanBuilder();
@@ -132,6 +207,7 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
               ref = buffer.find(hasher.hi(), hasher.lo());
             }
             if (ref >= 0) {
+              found.add(ref);
               BucketKeys keys = buffer.bucketKeys((int) (ref >>> 32));
               int row = (int) ref;
               long order = keys.order(row);

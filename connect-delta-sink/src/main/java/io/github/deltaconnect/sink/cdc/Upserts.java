@@ -22,14 +22,33 @@ public final class Upserts {
    */
   public static final String DOMAIN = "kafka.upsert";
 
+  /** The domain listing the deleted keys' orders (see {@link #deletes}). */
+  public static final String DELETES_DOMAIN = "kafka.upsert.deletes";
+
   private final List<String> configured;
   private final String orderColumn;
+  private final io.github.deltaconnect.sink.dedup.KeyIndex deletes;
   private volatile List<String> key;
 
   public Upserts(List<String> configuredKey, String orderColumn) {
+    this(configuredKey, orderColumn, null);
+  }
+
+  /**
+   * {@code deletes}: where the table remembers the orders of deleted keys (with an ordering
+   * field), so a change older than a key's delete cannot bring its row back; null: not kept.
+   */
+  public Upserts(List<String> configuredKey, String orderColumn,
+      io.github.deltaconnect.sink.dedup.KeyIndex deletes) {
     this.configured = List.copyOf(configuredKey);
     this.orderColumn = orderColumn;
+    this.deletes = deletes;
     this.key = configured.isEmpty() ? null : configured;
+  }
+
+  /** The deleted keys' orders, or null when none are kept. */
+  public io.github.deltaconnect.sink.dedup.KeyIndex deletes() {
+    return deletes;
   }
 
   /** The key, fixed by the first record when none is configured. */

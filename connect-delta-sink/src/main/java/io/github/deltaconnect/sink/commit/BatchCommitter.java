@@ -109,6 +109,8 @@ public final class BatchCommitter {
   private final KeyIndex index;
   /** With delta.write.mode=upsert: the key and ordering column; else null. */
   private final Upserts upserts;
+  /** Upserts with an ordering field: the deleted keys' orders the table remembers; else null. */
+  private final KeyIndex deletes;
   /** With delta.compaction.enabled: run after each commit; set once before the first commit. */
   private io.github.deltaconnect.sink.maintenance.Compactor compactor;
   private java.util.function.IntConsumer onCompacted = files -> {};
@@ -155,6 +157,7 @@ public final class BatchCommitter {
       BatchCommitter quarantine, LongSupplier clock, KeyIndex index, Upserts upserts) {
     this.index = index;
     this.upserts = upserts;
+    this.deletes = upserts == null ? null : upserts.deletes();
     this.gates = gates;
     this.alerts = alerts;
     this.quarantine = quarantine;
@@ -293,8 +296,13 @@ public final class BatchCommitter {
         // Otherwise files stay valid on a retry: a newer table schema may only have more columns,
         // which read as null in these files.
         if (upserts != null) {
+          if (deletes != null) {
+            deletes.sync(snapshot);
+            deletes.advanceTo(clock.getAsLong());
+          }
           rewrite = Rewrite.plan(table.engine(), snapshot, state, tableSchema, table.files(),
-              buffer, upserts.key(), upserts.orderColumn(), partitionColumns);
+              buffer, upserts.key(), upserts.orderColumn(), partitionColumns, deletes,
+              clock.getAsLong());
           selected = rewrite.selected();
         }
         try {
@@ -329,6 +337,14 @@ public final class BatchCommitter {
         plan = index.plan(keysFile, selection.keys());
         // Every commit adding keys writes this one domain: of two concurrent ones, one must lose.
         txn.addDomainMetadata(index.domain(), plan.manifest().encode());
+      }
+      if (deletes != null && rewrite != null && rewrite.deletedKeys().size() > 0) {
+        // The batch's deletes with their orders: a later, older change of a deleted key is stale.
+        if (keysFile == null) {
+          keysFile = deletes.write(rewrite.deletedKeys());
+        }
+        plan = deletes.plan(keysFile, rewrite.deletedKeys());
+        txn.addDomainMetadata(deletes.domain(), plan.manifest().encode());
       }
       int rows = selection == null ? buffer.records() : buffer.records() - selection.dropped();
       Map<String, String> changes = Map.of();
@@ -380,10 +396,10 @@ public final class BatchCommitter {
         throw unknown(files, e, keysFile, refusedIndexFiles);
       }
       if (plan != null) {
-        index.committed(plan);
-        if (index.sweepDue()) {
+        written().committed(plan);
+        if (written().sweepDue()) {
           try {
-            index.sweep(table.latest(), clock.getAsLong());
+            written().sweep(table.latest(), clock.getAsLong());
           } catch (RuntimeException e) { // the batch is committed; the files wait for next time
             LOG.warn("Could not read {} to sweep its idempotency index files", table.location(), e);
           }
@@ -474,15 +490,20 @@ public final class BatchCommitter {
     }
   }
 
+  /** The key index this committer writes: idempotency keys, or the deletes of upserts. */
+  private KeyIndex written() {
+    return index != null ? index : deletes;
+  }
+
   private void index(java.util.function.Consumer<KeyIndex> action) {
-    if (index != null) {
-      action.accept(index);
+    if (written() != null) {
+      action.accept(written());
     }
   }
 
   private void deleteKeysFile(IndexManifest.Entry keysFile) {
     if (keysFile != null) {
-      index.delete(List.of(keysFile.file()));
+      written().delete(List.of(keysFile.file()));
     }
   }
 
@@ -501,9 +522,9 @@ public final class BatchCommitter {
       IndexManifest.Entry keysFile, List<String> indexFiles) {
     List<String> kept = new java.util.ArrayList<>(files == null ? List.of() : files.paths());
     if (keysFile != null) {
-      kept.add(index.location(keysFile.file()));
+      kept.add(written().location(keysFile.file()));
     }
-    indexFiles.forEach(f -> kept.add(index.location(f)));
+    indexFiles.forEach(f -> kept.add(written().location(f)));
     return new UnknownOutcomeException("The commit to " + table.location() + " failed, and whether"
         + " it landed is unknown (" + cause + "). The batch's " + kept.size() + " file(s) (data"
         + (keysFile == null ? "" : ", idempotency keys") + ") are kept, since a table version may"

@@ -61,6 +61,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String UPSERT_KEY = "delta.upsert.key";
   public static final String UPSERT_ORDER_FIELD = "delta.upsert.order.field";
   public static final String UPSERT_ORDER_COLUMN = "delta.upsert.order.column";
+  public static final String UPSERT_DELETE_RETENTION_MS = "delta.upsert.delete.retention.ms";
   public static final String COMPACTION_ENABLED = "delta.compaction.enabled";
   public static final String COMPACTION_MIN_FILES = "delta.compaction.min.files";
   public static final String COMPACTION_SMALL_FILE_BYTES = "delta.compaction.small.file.bytes";
@@ -361,6 +362,14 @@ public final class DeltaSinkConfig extends AbstractConfig {
         "The table column (a long) that keeps each row's ordering value, when "
             + UPSERT_ORDER_FIELD + " is set; no record field may have this name.",
         GROUP_UPSERT, ++order, Width.MEDIUM, "Ordering column");
+    def.define(UPSERT_DELETE_RETENTION_MS, Type.LONG, 7L * 24 * 60 * 60 * 1000,
+        ConfigDef.Range.atLeast(0), Importance.LOW,
+        "With " + UPSERT_ORDER_FIELD + ": how long the table remembers the order of each delete"
+            + " (files under _sink_keys/ listed in its metadata, 24 bytes of heap per key, counted"
+            + " against " + IDEMPOTENCY_MAX_KEYS + "), so a change older than the delete that"
+            + " arrives later cannot bring the row back. 0: until " + IDEMPOTENCY_MAX_KEYS
+            + " pushes the oldest out.",
+        GROUP_UPSERT, ++order, Width.SHORT, "Delete memory (ms)");
     order = 0;
     def.define(GATES, Type.LIST, "", Importance.MEDIUM,
         "Names of the quality gates every batch must pass before it is committed, comma-separated;"
@@ -564,6 +573,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
   /** The upsert key's fields; empty: the record key's fields. */
   public List<String> upsertKey() {
     return getList(UPSERT_KEY).stream().map(String::trim).toList();
+  }
+
+  public long upsertDeleteRetentionMs() {
+    return getLong(UPSERT_DELETE_RETENTION_MS);
   }
 
   /** The ordering value's path in the record value; empty: delivery order. */

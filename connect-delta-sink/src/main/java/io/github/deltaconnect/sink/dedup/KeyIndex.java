@@ -79,13 +79,22 @@ public final class KeyIndex {
    */
   public KeyIndex(String tableLocation, TaskFileSystems fileSystems, List<String> key,
       long windowMs, long maxKeys) {
+    this(tableLocation, fileSystems, key, domain(key), directoryName(key), windowMs, maxKeys);
+  }
+
+  /**
+   * An index listed in {@code domain}, its files under {@code _sink_keys/<directory>} (e.g. the
+   * deleted keys of upserts, whose segments carry each key's delete order).
+   */
+  public KeyIndex(String tableLocation, TaskFileSystems fileSystems, List<String> key,
+      String domain, String directory, long windowMs, long maxKeys) {
     this.tableLocation = tableLocation.endsWith("/") ? tableLocation.substring(0,
         tableLocation.length() - 1) : tableLocation;
     this.fileSystems = fileSystems;
     this.sync = Durability.enabled(fileSystems.conf());
     this.key = List.copyOf(key);
-    this.domain = domain(key);
-    this.directory = DIRECTORY + "/" + directoryName(key);
+    this.domain = domain;
+    this.directory = DIRECTORY + "/" + directory;
     this.windowMs = windowMs;
     this.maxKeys = maxKeys;
     this.current = IndexManifest.empty(key);

@@ -13,48 +13,70 @@ import java.util.zip.CheckedOutputStream;
 
 /**
  * An immutable, sorted set of 128-bit key hashes with the event-time range of the records they
- * came from: the keys one batch committed, or several such sets merged. Stored as one file
- * ({@link #writeTo}): magic, version, count, time range, the sorted hashes, and a CRC32 of it all,
- * so a damaged file is refused rather than read as "no keys".
+ * came from: the keys one batch committed, or several such sets merged; optionally with a long
+ * value per key (the order of a key's delete, for upserts), the highest kept where keys meet.
+ * Stored as one file ({@link #writeTo}): magic, version (2 with values), count, time range, the
+ * sorted hashes (and values), and a CRC32 of it all, so a damaged file is refused rather than read
+ * as "no keys".
  */
 public final class Segment {
   private static final int MAGIC = 0x44534b31; // "DSK1"
   private static final int VERSION = 1;
+  private static final int VERSION_WITH_VALUES = 2;
+  /** What {@link #value} answers for a key the segment does not hold. */
+  public static final long ABSENT = Long.MIN_VALUE;
 
   private final long[] hi;
   private final long[] lo;
+  /** One value per key, or null for a segment of keys only. */
+  private final long[] val;
   private final long minTs;
   private final long maxTs;
 
-  private Segment(long[] hi, long[] lo, long minTs, long maxTs) {
+  private Segment(long[] hi, long[] lo, long[] val, long minTs, long maxTs) {
     this.hi = hi;
     this.lo = lo;
+    this.val = val;
     this.minTs = minTs;
     this.maxTs = maxTs;
   }
 
   /** The distinct keys among {@code n} given ones (the arrays are not kept). */
   public static Segment of(long[] hi, long[] lo, int n, long minTs, long maxTs) {
+    return of(hi, lo, null, n, minTs, maxTs);
+  }
+
+  /**
+   * The distinct keys among {@code n} given ones with their values ({@code val} null: none); a
+   * key given twice keeps its highest value.
+   */
+  public static Segment of(long[] hi, long[] lo, long[] val, int n, long minTs, long maxTs) {
     long[] h = Arrays.copyOf(hi, n);
     long[] l = Arrays.copyOf(lo, n);
-    sort(h, l, 0, n - 1);
+    long[] v = val == null ? null : Arrays.copyOf(val, n);
+    sort(h, l, v, 0, n - 1);
     int out = 0;
     for (int i = 0; i < n; i++) {
       if (out == 0 || h[out - 1] != h[i] || l[out - 1] != l[i]) {
         h[out] = h[i];
         l[out] = l[i];
+        if (v != null) {
+          v[out] = v[i];
+        }
         out++;
+      } else if (v != null) {
+        v[out - 1] = Math.max(v[out - 1], v[i]);
       }
     }
     return new Segment(out == n ? h : Arrays.copyOf(h, out), out == n ? l : Arrays.copyOf(l, out),
-        minTs, maxTs);
+        v == null || out == n ? v : Arrays.copyOf(v, out), minTs, maxTs);
   }
 
   /**
    * Sorts the pairs (h[i], l[i]) in [from, to] by unsigned value: a quicksort on both arrays at
    * once (no boxing; hashes are uniformly spread, so a middle pivot is as good as any).
    */
-  private static void sort(long[] h, long[] l, int from, int to) {
+  private static void sort(long[] h, long[] l, long[] v, int from, int to) {
     while (to - from > 16) {
       int mid = (from + to) >>> 1;
       long ph = h[mid];
@@ -69,32 +91,37 @@ public final class Segment {
           j--;
         }
         if (i <= j) {
-          swap(h, l, i++, j--);
+          swap(h, l, v, i++, j--);
         }
       }
       // Recurse into the smaller side, loop on the larger: stack depth stays logarithmic.
       if (j - from < to - i) {
-        sort(h, l, from, j);
+        sort(h, l, v, from, j);
         from = i;
       } else {
-        sort(h, l, i, to);
+        sort(h, l, v, i, to);
         to = j;
       }
     }
     for (int i = from + 1; i <= to; i++) { // insertion sort for the short runs left
       for (int k = i; k > from && compare(h[k - 1], l[k - 1], h[k], l[k]) > 0; k--) {
-        swap(h, l, k - 1, k);
+        swap(h, l, v, k - 1, k);
       }
     }
   }
 
-  private static void swap(long[] h, long[] l, int a, int b) {
+  private static void swap(long[] h, long[] l, long[] v, int a, int b) {
     long th = h[a];
     long tl = l[a];
     h[a] = h[b];
     l[a] = l[b];
     h[b] = th;
     l[b] = tl;
+    if (v != null) {
+      long tv = v[a];
+      v[a] = v[b];
+      v[b] = tv;
+    }
   }
 
   /**
@@ -107,6 +134,7 @@ public final class Segment {
     Segment large = small == this ? other : this;
     long[] h = new long[small.size()];
     long[] l = new long[small.size()];
+    long[] v = val == null && other.val == null ? null : new long[small.size()];
     int out = 0;
     int pos = 0;
     for (int i = 0; i < small.size() && pos < large.size(); i++) {
@@ -123,19 +151,25 @@ public final class Segment {
       if (at >= 0) {
         h[out] = kh;
         l[out] = kl;
+        if (v != null) { // the values of either side, the higher where both have one
+          v[out] = Math.max(small.val == null ? ABSENT : small.val[i],
+              large.val == null ? ABSENT : large.val[at]);
+        }
         out++;
         pos = at + 1;
       } else {
         pos = -at - 1;
       }
     }
-    return new Segment(Arrays.copyOf(h, out), Arrays.copyOf(l, out), minTs, maxTs);
+    return new Segment(Arrays.copyOf(h, out), Arrays.copyOf(l, out),
+        v == null ? null : Arrays.copyOf(v, out), minTs, maxTs);
   }
 
   /** The keys of this segment that {@code other} lacks, with the given time range. */
   public Segment minus(Segment other, long minTs, long maxTs) {
     long[] h = new long[size()];
     long[] l = new long[size()];
+    long[] v = val == null ? null : new long[size()];
     int out = 0;
     int j = 0;
     for (int i = 0; i < size(); i++) {
@@ -147,9 +181,13 @@ public final class Segment {
       }
       h[out] = hi[i];
       l[out] = lo[i];
+      if (v != null) {
+        v[out] = val[i];
+      }
       out++;
     }
-    return new Segment(Arrays.copyOf(h, out), Arrays.copyOf(l, out), minTs, maxTs);
+    return new Segment(Arrays.copyOf(h, out), Arrays.copyOf(l, out),
+        v == null ? null : Arrays.copyOf(v, out), minTs, maxTs);
   }
 
   /** Index of the key in [from, to], or -(insertion point) - 1. */
@@ -175,6 +213,7 @@ public final class Segment {
     int total = parts.stream().mapToInt(Segment::size).sum();
     long[] h = new long[total];
     long[] l = new long[total];
+    long[] v = parts.stream().anyMatch(p -> p.val != null) ? new long[total] : null;
     int[] at = new int[parts.size()];
     int out = 0;
     while (true) { // k-way merge; k is small (a handful of segments per merge)
@@ -192,20 +231,33 @@ public final class Segment {
       Segment s = parts.get(best);
       long kh = s.hi[at[best]];
       long kl = s.lo[at[best]];
+      long kv = s.val == null ? ABSENT : s.val[at[best]];
       at[best]++;
       if (out == 0 || h[out - 1] != kh || l[out - 1] != kl) {
         h[out] = kh;
         l[out] = kl;
+        if (v != null) {
+          v[out] = kv;
+        }
         out++;
+      } else if (v != null) {
+        v[out - 1] = Math.max(v[out - 1], kv);
       }
     }
     long min = parts.stream().mapToLong(Segment::minTs).min().orElse(0);
     long max = parts.stream().mapToLong(Segment::maxTs).max().orElse(0);
-    return new Segment(Arrays.copyOf(h, out), Arrays.copyOf(l, out), min, max);
+    return new Segment(Arrays.copyOf(h, out), Arrays.copyOf(l, out),
+        v == null ? null : Arrays.copyOf(v, out), min, max);
   }
 
   public boolean contains(long keyHi, long keyLo) {
     return search(0, hi.length - 1, keyHi, keyLo) >= 0;
+  }
+
+  /** The key's value, or {@link #ABSENT} when the segment does not hold it or has no values. */
+  public long value(long keyHi, long keyLo) {
+    int at = val == null ? -1 : search(0, hi.length - 1, keyHi, keyLo);
+    return at < 0 ? ABSENT : val[at];
   }
 
   public int size() {
@@ -214,7 +266,7 @@ public final class Segment {
 
   /** Heap the segment holds. */
   public long bytes() {
-    return 16L * hi.length + 64;
+    return (val == null ? 16L : 24L) * hi.length + 64;
   }
 
   public long minTs() {
@@ -234,13 +286,16 @@ public final class Segment {
     CheckedOutputStream checked = new CheckedOutputStream(stream, new CRC32());
     DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(checked, 1 << 16));
     out.writeInt(MAGIC);
-    out.writeInt(VERSION);
+    out.writeInt(val == null ? VERSION : VERSION_WITH_VALUES);
     out.writeInt(hi.length);
     out.writeLong(minTs);
     out.writeLong(maxTs);
     for (int i = 0; i < hi.length; i++) {
       out.writeLong(hi[i]);
       out.writeLong(lo[i]);
+      if (val != null) {
+        out.writeLong(val[i]);
+      }
     }
     out.flush();
     out.writeInt((int) checked.getChecksum().getValue());
@@ -255,9 +310,10 @@ public final class Segment {
         throw new IOException("not an idempotency key segment: " + source);
       }
       int version = in.readInt();
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_WITH_VALUES) {
         throw new IOException("idempotency key segment " + source + " has format version "
-            + version + "; this sink reads version " + VERSION + " (written by a newer sink?)");
+            + version + "; this sink reads versions " + VERSION + " and " + VERSION_WITH_VALUES
+            + " (written by a newer sink?)");
       }
       int n = in.readInt();
       if (n < 0) {
@@ -267,30 +323,38 @@ public final class Segment {
       long max = in.readLong();
       long[] h = new long[n];
       long[] l = new long[n];
+      long[] v = version == VERSION_WITH_VALUES ? new long[n] : null;
       for (int i = 0; i < n; i++) {
         h[i] = in.readLong();
         l[i] = in.readLong();
+        if (v != null) {
+          v[i] = in.readLong();
+        }
       }
-      return verify(in, h, l, min, max, source, n);
+      return verify(in, h, l, v, min, max, source, n);
     } catch (EOFException e) {
       throw new IOException("idempotency key segment " + source + " is truncated", e);
     }
   }
 
   /** Checks the stored CRC32 against the bytes just read (recomputed from their values). */
-  private static Segment verify(DataInputStream in, long[] h, long[] l, long min,
+  private static Segment verify(DataInputStream in, long[] h, long[] l, long[] v, long min,
       long max, String source, int n) throws IOException {
     CRC32 crc = new CRC32();
     java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(28);
-    head.putInt(MAGIC).putInt(VERSION).putInt(n).putLong(min).putLong(max);
+    head.putInt(MAGIC).putInt(v == null ? VERSION : VERSION_WITH_VALUES).putInt(n).putLong(min)
+        .putLong(max);
     crc.update(head.array());
-    java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(16 * 4096);
+    java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(24 * 4096);
     for (int i = 0; i < n; i++) {
-      if (!body.hasRemaining()) {
+      if (body.remaining() < 24) {
         crc.update(body.array(), 0, body.position());
         body.clear();
       }
       body.putLong(h[i]).putLong(l[i]);
+      if (v != null) {
+        body.putLong(v[i]);
+      }
     }
     crc.update(body.array(), 0, body.position());
     int stored = in.readInt();
@@ -305,6 +369,6 @@ public final class Segment {
         throw new IOException("idempotency key segment " + source + " is not sorted");
       }
     }
-    return new Segment(h, l, min, max);
+    return new Segment(h, l, v, min, max);
   }
 }

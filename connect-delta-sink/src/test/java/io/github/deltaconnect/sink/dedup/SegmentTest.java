@@ -159,4 +159,63 @@ class SegmentTest {
         () -> Segment.readFrom(new ByteArrayInputStream("PAR1xxxxxxxxxxxx".getBytes()), "f4"));
     assertTrue(foreign.getMessage().contains("not an idempotency key segment"));
   }
+
+  @Test
+  void valuesFollowTheirKeysThroughSortMergeIntersectMinusAndTheFile() throws IOException {
+    Random r = new Random(9);
+    int n = 20_000;
+    long[] hi = new long[n];
+    long[] lo = new long[n];
+    long[] val = new long[n];
+    java.util.Map<String, Long> highest = new java.util.HashMap<>();
+    for (int i = 0; i < n; i++) {
+      hi[i] = r.nextInt(5000); // many repeats: the highest value of a key must win
+      lo[i] = r.nextLong() & 3;
+      val[i] = r.nextLong();
+      highest.merge(hi[i] + "/" + lo[i], val[i], Math::max);
+    }
+    Segment s = Segment.of(hi, lo, val, n, 0, 0);
+    assertEquals(highest.size(), s.size());
+    for (int i = 0; i < n; i++) {
+      assertEquals(highest.get(hi[i] + "/" + lo[i]), s.value(hi[i], lo[i]));
+    }
+    assertEquals(Segment.ABSENT, s.value(99_999, 0));
+    assertEquals(Segment.ABSENT, random(r, 10, 0, 0).value(hi[0], lo[0]), "keys only: no values");
+
+    // A batch of keys probed against it gets the index's values; merges keep the highest.
+    Segment probe = Segment.of(hi, lo, 500, 0, 0);
+    Segment held = probe.intersect(s);
+    assertEquals(probe.size(), held.size());
+    for (int i = 0; i < 500; i++) {
+      assertEquals(s.value(hi[i], lo[i]), held.value(hi[i], lo[i]));
+    }
+    long[] bigger = new long[n];
+    for (int i = 0; i < n; i++) {
+      bigger[i] = val[i] == Long.MAX_VALUE ? val[i] : val[i] + 1;
+    }
+    Segment newer = Segment.of(hi, lo, bigger, 100, 0, 0);
+    Segment merged = Segment.merge(List.of(s, newer));
+    assertEquals(s.size(), merged.size());
+    assertEquals(Math.max(s.value(hi[0], lo[0]), newer.value(hi[0], lo[0])),
+        merged.value(hi[0], lo[0]));
+    Segment rest = s.minus(probe, 0, 0);
+    assertEquals(s.size() - held.size(), rest.size());
+    for (int i = 500; i < n; i++) {
+      if (!probe.contains(hi[i], lo[i])) {
+        assertEquals(s.value(hi[i], lo[i]), rest.value(hi[i], lo[i]));
+      }
+    }
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    s.writeTo(out);
+    Segment back = Segment.readFrom(new ByteArrayInputStream(out.toByteArray()), "t");
+    for (int i = 0; i < n; i += 7) {
+      assertEquals(s.value(hi[i], lo[i]), back.value(hi[i], lo[i]));
+    }
+    byte[] damaged = out.toByteArray();
+    damaged[40 + 16] ^= 1; // a value's byte
+    IOException e = assertThrows(IOException.class,
+        () -> Segment.readFrom(new ByteArrayInputStream(damaged), "t"));
+    assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+  }
 }
