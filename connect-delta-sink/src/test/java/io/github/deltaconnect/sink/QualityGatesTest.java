@@ -197,7 +197,7 @@ class QualityGatesTest {
   }
 
   @Test
-  void eachVersionsGateMetricsAndRowCountsAreInItsCommitInfo() throws Exception {
+  void eachVersionsGateMetricsRowCountsAndKafkaOffsetsAreInItsCommitInfo() throws Exception {
     List<SinkRecord> all = TableSinkTest.events(0, 0, 60);
     assertEquals(null, runTask(props("delta.gates", "regions,volume",
         "delta.gate.regions.metric", "null_rate_region", "delta.gate.regions.threshold", "0.2",
@@ -212,6 +212,9 @@ class QualityGatesTest {
       assertEquals("regions", m.get("gate.breaches").asText());
       assertTrue(Long.parseLong(m.get("numOutputBytes").asText()) > 0);
       assertTrue(m.get("batchId").asText().length() > 10);
+      // Lineage: the Kafka records the version holds.
+      assertEquals(TableSinkTest.TOPIC + "-0=" + (version * 30) + ".." + (version * 30 + 29),
+          m.get(io.github.deltaconnect.sink.commit.BatchCommitter.SOURCE_OFFSETS).asText());
       // What Kernel wrote is untouched.
       assertTrue(info.get("engineInfo").asText().contains("kafka-connect-delta-sink"), info.toString());
       assertEquals(version == 0 ? "CREATE TABLE" : "STREAMING UPDATE",

@@ -356,7 +356,7 @@ public final class BatchCommitter {
             .sum() + rewrite.copied());
       }
       txn.withCommitterProperties(history(rows, files, decision, batchId,
-          selection == null ? -1 : buffer.duplicates() + selection.dropped(), changes));
+          selection == null ? -1 : buffer.duplicates() + selection.dropped(), changes, ranges));
       List<Row> actions = new java.util.ArrayList<>(rewrite == null ? List.of() : rewrite.removes());
       actions.addAll(files.appendActions(table.engine(), state));
       if (firstTriedAfter == NOT_TRIED) {
@@ -575,14 +575,32 @@ public final class BatchCommitter {
     return decision;
   }
 
+  /**
+   * The history entry naming the Kafka records a version holds: every topic-partition of the
+   * batch with its first and last offset, so any row's batch traces back to Kafka.
+   */
+  public static final String SOURCE_OFFSETS = "kafkaSourceOffsets";
+
+  /** {@code topic-partition=first..last}, comma-separated, by topic and partition. */
+  static String sourceOffsets(Map<TopicPartition, OffsetRange> ranges) {
+    return ranges.entrySet().stream()
+        .sorted(java.util.Comparator.comparing((Map.Entry<TopicPartition, OffsetRange> e)
+            -> e.getKey().topic()).thenComparingInt(e -> e.getKey().partition()))
+        .map(e -> e.getKey().topic() + "-" + e.getKey().partition() + "=" + e.getValue().first()
+            + ".." + e.getValue().last())
+        .collect(java.util.stream.Collectors.joining(","));
+  }
+
   /** What {@link HistoryCommitter} adds to the version's commitInfo.operationMetrics. */
   private static java.util.function.Supplier<Map<String, String>> history(int rows, DataFiles files,
-      GateDecision decision, String batchId, int duplicates, Map<String, String> changes) {
+      GateDecision decision, String batchId, int duplicates, Map<String, String> changes,
+      Map<TopicPartition, OffsetRange> ranges) {
     Map<String, String> m = new java.util.LinkedHashMap<>();
     m.put("numFiles", Integer.toString(files.fileCount()));
     m.put("numOutputRows", Integer.toString(rows));
     m.put("numOutputBytes", Long.toString(files.byteCount()));
     m.put("batchId", batchId);
+    m.put(SOURCE_OFFSETS, sourceOffsets(ranges));
     if (duplicates >= 0) { // records dropped for their idempotency key, in the batch or table
       m.put("numDuplicateRows", Integer.toString(duplicates));
     }
