@@ -116,6 +116,11 @@ public final class TableSink {
   /** The ordering column's position in converted rows, or -1. */
   private int orderOrdinal = -1;
   private boolean stopped;
+  /** delta.sla.freshness in ms, 0 for none; and the breach state last reported. */
+  private final long slaMs;
+  private boolean slaBreached;
+  /** The newest Kafka record time committed to this table, or Long.MIN_VALUE. */
+  private long newestCommittedEventMs = Long.MIN_VALUE;
   /** Whether open() rewinds partitions to the table's offsets. */
   private final boolean resumeFromTable;
   /** A commit failed: the task is dying, and whatever is buffered is left to its successor. */
@@ -145,7 +150,8 @@ public final class TableSink {
     this.context = context;
     this.table = table;
     this.domain = new OffsetDomain(connectorId);
-    this.alerts = config.gates().isEmpty() ? null : new Alerts(config.gatesWebhook(),
+    this.slaMs = config.slaFreshnessMs();
+    this.alerts = config.gates().isEmpty() && slaMs <= 0 ? null : new Alerts(config.gatesWebhook(),
         config.gatesWebhookTimeout(), config.gatesWebhookRetries(), config.gatesWebhookBackoff(),
         "delta-sink-alerts-" + connectorId + "-" + taskId);
     boolean addColumns = config.schemaEvolution() == SchemaEvolution.ADD_COLUMNS;
@@ -272,6 +278,8 @@ public final class TableSink {
       return;
     }
     long now = clock.getAsLong();
+    buffer.noteEventTime(record.timestamp() != null && record.timestamp() >= 0
+        ? record.timestamp() : now);
     if (upserts == null && record.value() == null) {
       tombstone(record, tp, now);
       return;
@@ -624,11 +632,37 @@ public final class TableSink {
     try {
       pollInFlight(Set.of(), true);
       policy.due(buffer, clock.getAsLong()).ifPresent(reason -> flush(reason, Set.of(), true));
+      checkFreshness(clock.getAsLong());
     } catch (RuntimeException | Error e) {
       // Nothing may escape: a scheduled executor silently cancels every later run after a throw.
       fail(e instanceof RuntimeException r ? r
           : new ConnectException("Timed commit to " + table.location() + " failed", e));
       LOG.error("Timed commit to {} failed; the task fails at its next put()", table.location(), e);
+    }
+  }
+
+  /**
+   * Raises or clears the freshness SLA alert: broken while records wait and either the newest
+   * committed record time or the oldest waiting record's arrival is older than the SLA. A table
+   * with nothing waiting (an idle topic) never alerts, however old its data.
+   */
+  private void checkFreshness(long now) {
+    if (slaMs <= 0) {
+      return;
+    }
+    long since = buffer.firstAddedAtMs();
+    long inFlight = async == null ? -1 : async.pendingSinceMs();
+    if (inFlight >= 0 && (since < 0 || inFlight < since)) {
+      since = inFlight;
+    }
+    long freshness = newestCommittedEventMs == Long.MIN_VALUE ? -1 : now - newestCommittedEventMs;
+    long waiting = since < 0 ? -1 : now - since;
+    boolean breach = since >= 0 && (freshness > slaMs || waiting > slaMs);
+    if (breach != slaBreached) {
+      slaBreached = breach;
+      metrics.slaBreached(table.location(), breach);
+      alerts.freshness(table.location(), domain.connectorId(), taskId, breach, freshness, waiting,
+          slaMs);
     }
   }
 
@@ -767,6 +801,11 @@ public final class TableSink {
     int records = batch.buffer().records();
     if (done.outcome() instanceof BatchCommitter.Committed c) {
       committed.putAll(c.offsets());
+      long newest = batch.buffer().newestEventMs();
+      if (newest != Long.MIN_VALUE) {
+        newestCommittedEventMs = Math.max(newestCommittedEventMs, newest);
+        metrics.committedEventTime(table.location(), newest);
+      }
       if (c.recovered()) {
         metrics.recovered();
       }

@@ -38,6 +38,7 @@ public final class RecordBuffer {
   private int records;
   private int tagged;
   private long firstAddedAtMs = -1;
+  private long newestEventMs = Long.MIN_VALUE;
   /** The distinct record schemas per topic, when a registry_validation gate asks for them. */
   private final Map<String, java.util.Set<org.apache.kafka.connect.data.Schema>> recordSchemas =
       new LinkedHashMap<>();
@@ -291,6 +292,18 @@ public final class RecordBuffer {
   /** Heap held by the buffered rows (their columns' arrays, as allocated). */
   public long bytes() {
     return allocation.bytes();
+  }
+
+  /** Notes the Kafka record time of a record the batch covers (row, DLQ or skip alike). */
+  public void noteEventTime(long eventMs) {
+    if (eventMs > newestEventMs) {
+      newestEventMs = eventMs;
+    }
+  }
+
+  /** The newest record time noted, or Long.MIN_VALUE. */
+  public long newestEventMs() {
+    return newestEventMs;
   }
 
   /** When the oldest buffered record arrived, or -1 when empty. */

@@ -69,6 +69,11 @@ public final class AsyncCommitter implements AutoCloseable {
     return pending == null ? 0 : pending.buffer().bytes();
   }
 
+  /** When the oldest record of the batch in flight arrived, or -1 when none is in flight. */
+  public long pendingSinceMs() {
+    return pending == null ? -1 : pending.buffer().firstAddedAtMs();
+  }
+
   /** The first offset of {@code tp} in the batch in flight, or -1. */
   public long pendingFirstOffset(TopicPartition tp) {
     return pending == null ? -1 : pending.buffer().firstOffset(tp);

@@ -65,6 +65,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String COMPACTION_ENABLED = "delta.compaction.enabled";
   public static final String COMPACTION_MIN_FILES = "delta.compaction.min.files";
   public static final String COMPACTION_SMALL_FILE_BYTES = "delta.compaction.small.file.bytes";
+  public static final String SLA_FRESHNESS = "delta.sla.freshness";
   public static final String TEST_FAULT = "delta.test.fault";
   public static final String HADOOP_PREFIX = "hadoop.";
 
@@ -411,6 +412,14 @@ public final class DeltaSinkConfig extends AbstractConfig {
     def.define(GATES_WEBHOOK_BACKOFF_MS, Type.INT, 500, ConfigDef.Range.between(1, 60_000),
         Importance.LOW, "First backoff between webhook retries; doubles each retry.", GROUP_GATES,
         ++order, Width.SHORT, "Alert retry backoff");
+    def.define(SLA_FRESHNESS, Type.STRING, "", new DurationValidator(), Importance.MEDIUM,
+        "Freshness SLA, e.g. 15m (ms, s, m, h, d; a plain number is ms). The task alerts (a WARN"
+            + " line, the webhook of " + GATES_WEBHOOK_URL + " when set, JMX FreshnessSlaBreaches)"
+            + " while records wait to be committed and either the newest committed event (Kafka"
+            + " record time) is older than this or the oldest waiting record arrived longer ago;"
+            + " it clears (INFO line, webhook) when fresh again. Idle topics never alert. Empty:"
+            + " no SLA.",
+        GROUP_GATES, ++order, Width.SHORT, "Freshness SLA");
     def.define(GATES_REGISTRY_URL, Type.LIST, "", new RegistryUrls(), Importance.MEDIUM,
         "Schema Registry base URL(s), tried in turn, for gates with action=registry_validation"
             + " (Confluent's REST API; Apicurio's .../apis/ccompat/v7). Calls time out after 5 s"
@@ -552,6 +561,11 @@ public final class DeltaSinkConfig extends AbstractConfig {
 
   public long idempotencyMaxKeys() {
     return getLong(IDEMPOTENCY_MAX_KEYS);
+  }
+
+  /** The freshness SLA in ms; 0: none. */
+  public long slaFreshnessMs() {
+    return DurationValidator.millis(getString(SLA_FRESHNESS));
   }
 
   public boolean compactionEnabled() {
@@ -828,6 +842,46 @@ public final class DeltaSinkConfig extends AbstractConfig {
   }
 
   /** Key fields: names (dotted paths), none empty, none twice. */
+  /** Durations such as 500ms, 30s, 15m, 2h, 1d; a plain number is milliseconds; empty is none. */
+  static final class DurationValidator implements ConfigDef.Validator {
+    private static final java.util.regex.Pattern FORMAT =
+        java.util.regex.Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)?");
+
+    static long millis(String value) {
+      String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+      if (v.isEmpty()) {
+        return 0;
+      }
+      java.util.regex.Matcher m = FORMAT.matcher(v);
+      if (!m.matches()) {
+        throw new IllegalArgumentException(value);
+      }
+      long n = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "ms" : m.group(2);
+      return switch (unit) {
+        case "s" -> n * 1000;
+        case "m" -> n * 60_000;
+        case "h" -> n * 3_600_000;
+        case "d" -> n * 86_400_000;
+        default -> n;
+      };
+    }
+
+    @Override
+    public void ensureValid(String name, Object value) {
+      try {
+        millis((String) value);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, value, "must be a duration such as 15m, 90s, 2h or 500ms");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "a duration: 500ms, 30s, 15m, 2h, 1d (empty: none)";
+    }
+  }
+
   static final class KeyFields implements ConfigDef.Validator {
     @Override
     public void ensureValid(String name, Object value) {

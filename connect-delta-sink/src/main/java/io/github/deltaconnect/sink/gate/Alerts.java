@@ -82,6 +82,38 @@ public final class Alerts implements AutoCloseable {
     }
   }
 
+  /**
+   * Reports that {@code table} broke its freshness SLA ({@code breached}) or is fresh again: one
+   * log line and the webhook call, as for gate breaches.
+   */
+  public void freshness(String table, String connector, int task, boolean breached,
+      long freshnessMs, long waitingMs, long slaMs) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("text", (breached ? "Freshness SLA breached" : "Freshness SLA met again") + " on "
+        + table + " (connector " + connector + ", task " + task + "): newest committed event "
+        + (freshnessMs < 0 ? "none yet" : (freshnessMs / 1000) + " s old") + ", oldest waiting"
+        + " record arrived " + (waitingMs < 0 ? "-" : (waitingMs / 1000) + " s ago") + ", SLA "
+        + (slaMs / 1000) + " s");
+    ObjectNode details = root.putObject("deltaconnect");
+    details.put("table", table);
+    details.put("connector", connector);
+    details.put("task", task);
+    details.put("sla", "freshness");
+    details.put("breached", breached);
+    details.put("freshnessMs", freshnessMs);
+    details.put("oldestWaitingMs", waitingMs);
+    details.put("slaMs", slaMs);
+    String line = root.toString();
+    if (breached) {
+      LOG.warn("Freshness SLA alert: {}", line);
+    } else {
+      LOG.info("Freshness SLA cleared: {}", line);
+    }
+    if (thread != null) {
+      thread.execute(() -> post(line));
+    }
+  }
+
   static ObjectNode payload(String table, String connector, int task, GateDecision decision,
       String offsets, boolean committed) {
     ObjectNode root = JSON.createObjectNode();

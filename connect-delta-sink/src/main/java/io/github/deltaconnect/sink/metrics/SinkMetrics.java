@@ -37,6 +37,13 @@ public final class SinkMetrics implements SinkMetricsMBean {
   private final AtomicLong recordsQuarantined = new AtomicLong();
   private final AtomicLong gateHalts = new AtomicLong();
   private final AtomicLong compactions = new AtomicLong();
+  /** Per table: the newest Kafka record time committed (ms), for FreshnessMs. */
+  private final java.util.Map<String, Long> newestCommitted =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Set<String> slaBreached =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final AtomicLong slaBreaches = new AtomicLong();
+  private java.util.function.LongSupplier clock = System::currentTimeMillis;
   private final AtomicLong filesCompacted = new AtomicLong();
   private final AtomicLong duplicatesInBatch = new AtomicLong();
   private final AtomicLong duplicatesInTable = new AtomicLong();
@@ -81,6 +88,42 @@ public final class SinkMetrics implements SinkMetricsMBean {
   @Override
   public long getRecordsQuarantined() {
     return recordsQuarantined.get();
+  }
+
+  /** The clock FreshnessMs is measured with (tests). */
+  public void clock(java.util.function.LongSupplier clock) {
+    this.clock = clock;
+  }
+
+  /** {@code table} committed records up to Kafka record time {@code eventMs}. */
+  public void committedEventTime(String table, long eventMs) {
+    newestCommitted.merge(table, eventMs, Math::max);
+  }
+
+  /** {@code table} broke (true) or met again (false) its freshness SLA. */
+  public void slaBreached(String table, boolean breached) {
+    if (breached ? slaBreached.add(table) : slaBreached.remove(table)) {
+      if (breached) {
+        slaBreaches.incrementAndGet();
+      }
+    }
+  }
+
+  @Override
+  public long getFreshnessMs() {
+    long oldest = newestCommitted.values().stream().mapToLong(Long::longValue).min()
+        .orElse(Long.MIN_VALUE);
+    return oldest == Long.MIN_VALUE ? -1 : clock.getAsLong() - oldest;
+  }
+
+  @Override
+  public int getFreshnessSlaBreachedTables() {
+    return slaBreached.size();
+  }
+
+  @Override
+  public long getFreshnessSlaBreaches() {
+    return slaBreaches.get();
   }
 
   /** A compaction committed, rewriting {@code files} small files. */

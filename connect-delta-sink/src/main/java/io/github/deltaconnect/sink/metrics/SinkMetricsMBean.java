@@ -73,4 +73,16 @@ public interface SinkMetricsMBean {
 
   /** Small files those compactions replaced. */
   long getFilesCompacted();
+
+  /**
+   * Now minus the newest Kafka record time committed, in ms (the stalest of the task's tables);
+   * -1 before the first commit.
+   */
+  long getFreshnessMs();
+
+  /** Tables of the task in breach of delta.sla.freshness now. */
+  int getFreshnessSlaBreachedTables();
+
+  /** Freshness SLA breaches raised since the task started. */
+  long getFreshnessSlaBreaches();
 }
