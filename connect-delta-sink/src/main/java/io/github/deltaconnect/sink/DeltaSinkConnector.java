@@ -47,6 +47,43 @@ public class DeltaSinkConnector extends SinkConnector {
   @Override
   public void stop() {}
 
+  /**
+   * KIP-875, on a stopped connector: the table's stored offsets (which decide where tasks resume)
+   * follow Connect's PATCH or DELETE of the connector's offsets, in one commit per table (and its
+   * quarantine table). Routed by a field, the tables are not known here: refused with the reason.
+   */
+  @Override
+  public boolean alterOffsets(Map<String, String> connectorConfig,
+      Map<org.apache.kafka.common.TopicPartition, Long> offsets) {
+    DeltaSinkConfig config = new DeltaSinkConfig(connectorConfig);
+    String connectorId = config.connectorId(connectorConfig.getOrDefault("name", "delta-sink"));
+    if (!config.routeField().isEmpty()) {
+      throw new org.apache.kafka.connect.errors.ConnectException("Offsets of a connector routed by "
+          + DeltaSinkConfig.ROUTE_FIELD + " cannot be altered here: its tables are not known"
+          + " before records name them. Delete the offsets domains of each table instead.");
+    }
+    Map<String, Map<org.apache.kafka.common.TopicPartition, Long>> byTable = new HashMap<>();
+    offsets.forEach((tp, offset) -> byTable.computeIfAbsent(config.routed()
+        ? config.tableLocation().replace(DeltaSinkConfig.TOPIC_PLACEHOLDER, tp.topic())
+        : config.tableLocation(), t -> new HashMap<>()).put(tp, offset));
+    io.github.deltaconnect.sink.offsets.OffsetDomain domain =
+        new io.github.deltaconnect.sink.offsets.OffsetDomain(connectorId);
+    byTable.forEach((location, tableOffsets) -> {
+      try (io.github.deltaconnect.sink.commit.DeltaTable table =
+          io.github.deltaconnect.sink.commit.DeltaTable.open(config, location)) {
+        io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(table, domain, tableOffsets);
+        if (config.quarantines()) {
+          String quarantine = config.routed() ? config.quarantineLocation()
+              .replace(DeltaSinkConfig.TOPIC_PLACEHOLDER, tableOffsets.keySet().iterator().next()
+                  .topic()) : config.quarantineLocation();
+          io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(table.beside(quarantine), domain,
+              tableOffsets);
+        }
+      }
+    });
+    return true;
+  }
+
   @Override
   public ConfigDef config() {
     return DeltaSinkConfig.CONFIG_DEF;

@@ -1,0 +1,83 @@
+package io.github.deltaconnect.sink.offsets;
+
+import io.delta.kernel.Operation;
+import io.delta.kernel.Snapshot;
+import io.delta.kernel.Transaction;
+import io.delta.kernel.exceptions.ConcurrentWriteException;
+import io.delta.kernel.utils.CloseableIterable;
+import io.github.deltaconnect.sink.commit.DeltaTable;
+import io.github.deltaconnect.sink.commit.HistoryCommitter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connect's offsets API (KIP-875) acting on the offsets a table stores: on a stopped connector,
+ * {@code PATCH /connectors/{name}/offsets} sets where each partition resumes and
+ * {@code DELETE} forgets them, in one commit that rewrites (or removes) the partitions' offset
+ * domains. Without it a reset would do nothing: tasks resume after the table's offsets, not the
+ * consumer group's. Rows already in the table stay; what is replayed is appended again (or left
+ * out by delta.idempotency.key, or applied again as the same changes in upsert mode).
+ */
+public final class OffsetRewrite {
+  private static final Logger LOG = LoggerFactory.getLogger(OffsetRewrite.class);
+  private static final int ATTEMPTS = 10;
+
+  private OffsetRewrite() {}
+
+  /**
+   * Makes {@code table} resume each partition at the given offset (the next to read), or forget
+   * it (null). Returns the version committed, or empty when there is no table or nothing to do.
+   */
+  public static Optional<Long> apply(DeltaTable table, OffsetDomain domain,
+      Map<TopicPartition, Long> offsets) {
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      Optional<Snapshot> latest = table.latest();
+      if (latest.isEmpty()) {
+        return Optional.empty();
+      }
+      Snapshot snapshot = latest.get();
+      String marker = "alter-offsets-" + UUID.randomUUID();
+      Transaction txn = snapshot.buildUpdateTableTransaction("kafka-connect-delta-sink offsets API",
+          Operation.MANUAL_UPDATE).build(table.engine());
+      Map<String, String> changes = new LinkedHashMap<>();
+      offsets.forEach((tp, next) -> {
+        String name = domain.name(tp);
+        if (next == null) {
+          if (snapshot.getDomainMetadata(name).isPresent()) {
+            txn.removeDomainMetadata(name);
+            changes.put(tp.toString(), "reset");
+          }
+        } else {
+          // The table stores the last offset it holds: resuming at `next` means next - 1.
+          txn.addDomainMetadata(name, OffsetDomain.encode(next - 1, domain.connectorId(), -1,
+              marker));
+          changes.put(tp.toString(), Long.toString(next));
+        }
+      });
+      if (changes.isEmpty()) {
+        return Optional.empty();
+      }
+      Map<String, String> history = new LinkedHashMap<>();
+      history.put(HistoryCommitter.OPERATION, "SET KAFKA OFFSETS");
+      changes.forEach((tp, v) -> history.put("kafkaOffset." + tp, v));
+      txn.withCommitterProperties(() -> history);
+      try {
+        long version = txn.commit(table.engine(), CloseableIterable.emptyIterable()).getVersion();
+        LOG.info("Offsets of {} set through Connect's offsets API at version {}: {}",
+            table.location(), version, changes);
+        return Optional.of(version);
+      } catch (ConcurrentWriteException e) {
+        LOG.info("Setting offsets on {} raced another writer; re-reading: {}", table.location(),
+            e.getMessage());
+      }
+    }
+    throw new ConnectException("Could not set the offsets of " + table.location() + " after "
+        + ATTEMPTS + " attempts (is a task still writing? stop the connector first)");
+  }
+}
