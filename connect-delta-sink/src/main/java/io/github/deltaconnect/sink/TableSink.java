@@ -244,6 +244,7 @@ public final class TableSink {
     if (failure != null) {
       throw failure;
     }
+    long cpu = SinkMetrics.threadCpuNanos();
     try {
       rewound.clear();
       pendingRewinds.forEach((tp, offset) -> {
@@ -262,6 +263,8 @@ public final class TableSink {
       // The task dies with this; close() must not commit what is buffered past the failure.
       fail(e);
       throw e;
+    } finally {
+      metrics.cpu(SinkMetrics.threadCpuNanos() - cpu);
     }
   }
 
@@ -629,6 +632,7 @@ public final class TableSink {
     if (failed || stopped) {
       return; // stopped: a router closed this table while the timer held it
     }
+    long cpu = SinkMetrics.threadCpuNanos();
     try {
       pollInFlight(Set.of(), true);
       policy.due(buffer, clock.getAsLong()).ifPresent(reason -> flush(reason, Set.of(), true));
@@ -638,6 +642,8 @@ public final class TableSink {
       fail(e instanceof RuntimeException r ? r
           : new ConnectException("Timed commit to " + table.location() + " failed", e));
       LOG.error("Timed commit to {} failed; the task fails at its next put()", table.location(), e);
+    } finally {
+      metrics.cpu(SinkMetrics.threadCpuNanos() - cpu);
     }
   }
 
@@ -798,6 +804,7 @@ public final class TableSink {
   /** Applies a finished batch's outcome to the task's state. */
   private void complete(AsyncCommitter.Done done, Set<TopicPartition> closing, boolean offThread) {
     AsyncCommitter.Batch batch = done.batch();
+    metrics.cpu(done.cpuNanos()); // the commit thread's; this thread's is counted by its caller
     int records = batch.buffer().records();
     if (done.outcome() instanceof BatchCommitter.Committed c) {
       committed.putAll(c.offsets());
@@ -816,6 +823,7 @@ public final class TableSink {
         metrics.written(records - c.duplicates());
         metrics.duplicatesInTable(c.duplicates());
         metrics.committed(c.version(), c.files(), c.bytes(), done.millis());
+        metrics.flushed(batch.reason());
       }
       metrics.gateAlerts(c.gates().breaches().size());
       LOG.info("Committed {} records ({} files, {} bytes) to {}{} version {} in {} ms ({}, after {}"

@@ -139,6 +139,15 @@ class MonitoringIT {
     assertTrue((Long) metrics.get("deltaconnect_sink_commits") >= 1);
     assertTrue((Long) metrics.get("deltaconnect_sink_freshnessms") >= 0);
     assertEquals(0, metrics.get("deltaconnect_sink_freshnessslabreachedtables"));
+    // Every commit has one reason, and the task's threads spent CPU on the records.
+    long byReason = 0;
+    for (String reason : List.of("records", "bytes", "memory", "interval", "onrebalance",
+        "forschemachange")) {
+      byReason += (Long) metrics.get("deltaconnect_sink_flushes" + (reason.startsWith("on")
+          || reason.startsWith("for") ? "" : "by") + reason);
+    }
+    assertEquals(metrics.get("deltaconnect_sink_commits"), byReason);
+    assertTrue((Long) metrics.get("deltaconnect_sink_taskcpums") > 0);
 
     JsonNode dashboard = new ObjectMapper().readTree(ConnectHarness.projectRoot()
         .resolve("docs/monitoring/grafana-dashboard.json").toFile());

@@ -27,8 +27,13 @@ public final class AsyncCommitter implements AutoCloseable {
   public record Batch(RecordBuffer buffer, StructType schema, List<String> partitionColumns,
       FlushPolicy.Reason reason, long bufferingMs) {}
 
-  /** A batch's outcome, and how long its commit took. */
-  public record Done(Batch batch, BatchCommitter.Outcome outcome, long millis) {}
+  /** A batch's outcome, how long its commit took, and the CPU its thread spent (ns; 0 unknown). */
+  public record Done(Batch batch, BatchCommitter.Outcome outcome, long millis, long cpuNanos) {
+
+    public Done(Batch batch, BatchCommitter.Outcome outcome, long millis) {
+      this(batch, outcome, millis, 0);
+    }
+  }
 
   private final BatchCommitter committer;
   private final LongSupplier clock;
@@ -54,9 +59,11 @@ public final class AsyncCommitter implements AutoCloseable {
     pending = batch;
     future = thread.submit(() -> {
       long start = clock.getAsLong();
+      long cpu = io.github.deltaconnect.sink.metrics.SinkMetrics.threadCpuNanos();
       BatchCommitter.Outcome outcome =
           committer.commit(batch.buffer(), batch.schema(), batch.partitionColumns());
-      return new Done(batch, outcome, clock.getAsLong() - start);
+      return new Done(batch, outcome, clock.getAsLong() - start,
+          io.github.deltaconnect.sink.metrics.SinkMetrics.threadCpuNanos() - cpu);
     });
   }
 

@@ -37,6 +37,10 @@ public final class SinkMetrics implements SinkMetricsMBean {
   private final AtomicLong recordsQuarantined = new AtomicLong();
   private final AtomicLong gateHalts = new AtomicLong();
   private final AtomicLong compactions = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLongArray flushes =
+      new java.util.concurrent.atomic.AtomicLongArray(
+          io.github.deltaconnect.sink.buffer.FlushPolicy.Reason.values().length);
+  private final AtomicLong cpuNanos = new AtomicLong();
   /** Per table: the newest Kafka record time committed (ms), for FreshnessMs. */
   private final java.util.Map<String, Long> newestCommitted =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -88,6 +92,68 @@ public final class SinkMetrics implements SinkMetricsMBean {
   @Override
   public long getRecordsQuarantined() {
     return recordsQuarantined.get();
+  }
+
+  /** CPU time of the calling thread in ns, or 0 where the JVM does not measure it. */
+  public static long threadCpuNanos() {
+    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0;
+  }
+
+  /** CPU the task's threads spent on its records (put, timed commits, commit thread). */
+  public void cpu(long nanos) {
+    if (nanos > 0) {
+      cpuNanos.addAndGet(nanos);
+    }
+  }
+
+  /** A batch was committed because of {@code reason}. */
+  public void flushed(io.github.deltaconnect.sink.buffer.FlushPolicy.Reason reason) {
+    flushes.incrementAndGet(reason.ordinal());
+  }
+
+  private long flushes(io.github.deltaconnect.sink.buffer.FlushPolicy.Reason... reasons) {
+    long n = 0;
+    for (var r : reasons) {
+      n += flushes.get(r.ordinal());
+    }
+    return n;
+  }
+
+  @Override
+  public long getTaskCpuMs() {
+    return cpuNanos.get() / 1_000_000;
+  }
+
+  @Override
+  public long getFlushesByRecords() {
+    return flushes(io.github.deltaconnect.sink.buffer.FlushPolicy.Reason.RECORDS);
+  }
+
+  @Override
+  public long getFlushesByBytes() {
+    return flushes(io.github.deltaconnect.sink.buffer.FlushPolicy.Reason.BYTES);
+  }
+
+  @Override
+  public long getFlushesByMemory() {
+    return flushes(io.github.deltaconnect.sink.buffer.FlushPolicy.Reason.MEMORY);
+  }
+
+  @Override
+  public long getFlushesByInterval() {
+    return flushes(io.github.deltaconnect.sink.buffer.FlushPolicy.Reason.INTERVAL);
+  }
+
+  @Override
+  public long getFlushesOnRebalance() {
+    return flushes(io.github.deltaconnect.sink.buffer.FlushPolicy.Reason.CLOSE,
+        io.github.deltaconnect.sink.buffer.FlushPolicy.Reason.STOP);
+  }
+
+  @Override
+  public long getFlushesForSchemaChange() {
+    return flushes(io.github.deltaconnect.sink.buffer.FlushPolicy.Reason.SCHEMA);
   }
 
   /** The clock FreshnessMs is measured with (tests). */

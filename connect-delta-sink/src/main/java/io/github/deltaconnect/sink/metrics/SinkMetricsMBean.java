@@ -85,4 +85,25 @@ public interface SinkMetricsMBean {
 
   /** Freshness SLA breaches raised since the task started. */
   long getFreshnessSlaBreaches();
+
+  /** CPU time the task's threads spent on its records (put, timed and background commits), ms. */
+  long getTaskCpuMs();
+
+  /** Batches committed because they reached delta.flush.size. */
+  long getFlushesByRecords();
+
+  /** Batches committed because they reached delta.flush.bytes. */
+  long getFlushesByBytes();
+
+  /** Batches committed early to stay within delta.buffer.memory.bytes. */
+  long getFlushesByMemory();
+
+  /** Batches committed because delta.flush.interval.ms passed. */
+  long getFlushesByInterval();
+
+  /** Batches committed because partitions were revoked or the task stopped. */
+  long getFlushesOnRebalance();
+
+  /** Batches committed before a schema change (added columns). */
+  long getFlushesForSchemaChange();
 }
