@@ -50,6 +50,15 @@ import java.util.TreeSet;
 public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[]> selected,
     int updated, int deleted, int stale, long copied, Segment deletedKeys) {
 
+  /** Rows of the batch written (its upserts not left out as stale). */
+  public long upserted() {
+    long n = 0;
+    for (int[] rows : selected.values()) {
+      n += rows.length;
+    }
+    return n;
+  }
+
   /** Above this many distinct key values, the file filter is a union of ranges, not values. */
   static final int MAX_FILTER_TERMS = 256;
 
@@ -57,17 +66,11 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
    * Plans the batch's changes against {@code snapshot} (empty: the batch creates the table), and
    * writes the rewritten files through {@code writer} in the transaction whose state is given.
    */
-  public static Rewrite plan(Engine engine, Optional<Snapshot> snapshot, Row txnState,
-      StructType txnSchema, ParquetFiles writer, RecordBuffer buffer, List<String> key,
-      String orderColumn, List<String> partitionColumns) {
-    return plan(engine, snapshot, txnState, txnSchema, writer, buffer, key, orderColumn,
-        partitionColumns, null, 0);
-  }
-
   /**
-   * As above; with {@code deletes} (the orders of keys deleted before, synced to the snapshot), a
-   * change of a key the table no longer holds that is older than the key's delete is stale, and
-   * {@link #deletedKeys} holds the batch's deletes with their orders (time range {@code nowMs}).
+   * With {@code deletes} (the orders of keys deleted before, synced to the snapshot; null: none
+   * kept), a change of a key the table no longer holds that is older than the key's delete is
+   * stale, and {@link #deletedKeys} holds the batch's deletes with their orders (time range
+   * {@code nowMs}).
    */
   public static Rewrite plan(Engine engine, Optional<Snapshot> snapshot, Row txnState,
       StructType txnSchema, ParquetFiles writer, RecordBuffer buffer, List<String> key,
@@ -181,7 +184,6 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
     StructType readSchema = snapshot.getSchema();
     KeyColumns readKeys = KeyColumns.resolve(key, readSchema, DeltaSinkConfig.UPSERT_KEY);
     int orderOrdinal = orderColumn == null ? -1 : readSchema.indexOf(orderColumn);
-    PartitionValues partitioning = new PartitionValues(readSchema, partitionColumns);
     Row scanState = scan.getScanState(engine);
     KeyHasher hasher = new KeyHasher();
     long copied = 0;
@@ -233,17 +235,9 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
           continue; // the statistics matched, no row did: the file stays
         }
         removes.add(TableFiles.remove(scanFile, true));
-        if (keptCount == 0) {
-          continue; // every row of the file changed
-        }
-        ColumnarBatch rows = TableFiles.concat(readSchema, chunks);
-        List<Object> values = new ArrayList<>(partitionColumns.size());
-        for (String c : partitionColumns) {
-          values.add(Scalars.read(rows.getColumnVector(readSchema.indexOf(c)), kept[0]));
-        }
-        copied += keptCount;
-        written.add(DataFiles.write(engine, txnState, writer, readSchema, txnSchema, partitioning,
-            Map.of(values, rows), Map.of(values, Arrays.copyOf(kept, keptCount))));
+        copied += keptCount; // none: every row of the file changed, and no file replaces it
+        written.add(TableFiles.rewrite(engine, txnState, txnSchema, writer, readSchema,
+            partitionColumns, chunks, kept, keptCount));
       }
     } catch (RuntimeException e) {
       written.forEach(f -> f.delete(engine));

@@ -32,7 +32,6 @@ import io.github.deltaconnect.sink.write.Iterators;
 import io.github.deltaconnect.sink.write.PartitionValues;
 import io.github.deltaconnect.sink.write.PhysicalSchema;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -352,8 +351,7 @@ public final class BatchCommitter {
         // Every upsert commit writes this one domain: of two concurrent ones, one must lose.
         txn.addDomainMetadata(Upserts.DOMAIN, "{\"batchId\":\"" + batchId + "\"}");
         changes = changeMetrics(rewrite, buffer);
-        rows = (int) (Arrays.stream(selected.values().toArray(new int[0][])).mapToLong(r -> r.length)
-            .sum() + rewrite.copied());
+        rows = (int) (rewrite.upserted() + rewrite.copied());
       }
       txn.withCommitterProperties(history(rows, files, decision, batchId,
           selection == null ? -1 : buffer.duplicates() + selection.dropped(), changes, ranges));
@@ -453,10 +451,8 @@ public final class BatchCommitter {
 
   /** What a batch of changes did, named as Delta's MERGE names it in the table history. */
   private static Map<String, String> changeMetrics(Rewrite rewrite, RecordBuffer buffer) {
-    long selected = Arrays.stream(rewrite.selected().values().toArray(new int[0][]))
-        .mapToLong(r -> r.length).sum();
     Map<String, String> m = new java.util.LinkedHashMap<>();
-    m.put("numTargetRowsInserted", Long.toString(selected - rewrite.updated()));
+    m.put("numTargetRowsInserted", Long.toString(rewrite.upserted() - rewrite.updated()));
     m.put("numTargetRowsUpdated", Integer.toString(rewrite.updated()));
     m.put("numTargetRowsDeleted", Integer.toString(rewrite.deleted()));
     m.put("numTargetRowsCopied", Long.toString(rewrite.copied()));

@@ -15,10 +15,8 @@ import io.delta.kernel.types.StructType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.github.deltaconnect.sink.commit.DeltaTable;
 import io.github.deltaconnect.sink.commit.HistoryCommitter;
-import io.github.deltaconnect.sink.dedup.Scalars;
 import io.github.deltaconnect.sink.write.DataFiles;
 import io.github.deltaconnect.sink.write.Iterators;
-import io.github.deltaconnect.sink.write.PartitionValues;
 import io.github.deltaconnect.sink.write.TableFiles;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -117,17 +115,8 @@ public final class Compactor {
         base += data.getSize();
       }
     }
-    DataFiles files = DataFiles.concat(List.of());
-    if (count > 0) {
-      ColumnarBatch rows = TableFiles.concat(schema, chunks);
-      List<Object> values = new ArrayList<>(partitionColumns.size());
-      for (String c : partitionColumns) {
-        values.add(Scalars.read(rows.getColumnVector(schema.indexOf(c)), kept[0]));
-      }
-      files = DataFiles.write(engine, state, table.files(), schema, txnSchema,
-          new PartitionValues(schema, partitionColumns), Map.of(values, rows),
-          Map.of(values, Arrays.copyOf(kept, count)));
-    }
+    DataFiles files = TableFiles.rewrite(engine, state, txnSchema, table.files(), schema,
+        partitionColumns, chunks, kept, count);
     List<Row> actions = new ArrayList<>();
     candidate.files().forEach(f -> actions.add(TableFiles.remove(f, false)));
     files.appendActions(engine, state).forEach(a -> actions.add(NoDataChange.of(a)));

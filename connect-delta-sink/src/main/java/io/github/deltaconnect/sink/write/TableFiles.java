@@ -86,8 +86,25 @@ public final class TableFiles {
     return scanFile.getStruct(scanFile.getSchema().indexOf("add"));
   }
 
-  /** The rows of all {@code batches} as one batch (kept in memory). */
-  public static ColumnarBatch concat(StructType schema, List<ColumnarBatch> batches) {
-    return new ConcatBatch(schema, batches);
+  /**
+   * Writes rows {@code kept} (ascending, counted over {@code chunks} read from one table
+   * partition, in order) as new data files of that partition, through the transaction whose
+   * state is given; none when {@code count} is 0. The partition values come from the first row.
+   */
+  public static DataFiles rewrite(Engine engine, Row txnState, StructType txnSchema,
+      ParquetFiles writer, StructType schema, List<String> partitionColumns,
+      List<ColumnarBatch> chunks, int[] kept, int count) {
+    if (count == 0) {
+      return DataFiles.concat(List.of());
+    }
+    ColumnarBatch rows = new ConcatBatch(schema, chunks);
+    List<Object> values = new ArrayList<>(partitionColumns.size());
+    for (String c : partitionColumns) {
+      values.add(io.github.deltaconnect.sink.dedup.Scalars.read(
+          rows.getColumnVector(schema.indexOf(c)), kept[0]));
+    }
+    return DataFiles.write(engine, txnState, writer, schema, txnSchema,
+        new PartitionValues(schema, partitionColumns), java.util.Map.of(values, rows),
+        java.util.Map.of(values, java.util.Arrays.copyOf(kept, count)));
   }
 }
