@@ -62,22 +62,23 @@ public class DeltaSinkConnector extends SinkConnector {
           + DeltaSinkConfig.ROUTE_FIELD + " cannot be altered here: its tables are not known"
           + " before records name them. Delete the offsets domains of each table instead.");
     }
-    Map<String, Map<org.apache.kafka.common.TopicPartition, Long>> byTable = new HashMap<>();
-    offsets.forEach((tp, offset) -> byTable.computeIfAbsent(config.routed()
-        ? config.tableLocation().replace(DeltaSinkConfig.TOPIC_PLACEHOLDER, tp.topic())
-        : config.tableLocation(), t -> new HashMap<>()).put(tp, offset));
+    // The tables each partition's offsets live in (and their quarantine tables): as the task
+    // routes them.
+    io.github.deltaconnect.sink.route.Destinations destinations =
+        new io.github.deltaconnect.sink.route.Destinations(config);
+    Map<io.github.deltaconnect.sink.route.Destinations.Destination,
+        Map<org.apache.kafka.common.TopicPartition, Long>> byTable = new HashMap<>();
+    offsets.forEach((tp, offset) -> byTable.computeIfAbsent(destinations.ofTopic(tp.topic()),
+        t -> new HashMap<>()).put(tp, offset));
     io.github.deltaconnect.sink.offsets.OffsetDomain domain =
         new io.github.deltaconnect.sink.offsets.OffsetDomain(connectorId);
-    byTable.forEach((location, tableOffsets) -> {
+    byTable.forEach((destination, tableOffsets) -> {
       try (io.github.deltaconnect.sink.commit.DeltaTable table =
-          io.github.deltaconnect.sink.commit.DeltaTable.open(config, location)) {
+          io.github.deltaconnect.sink.commit.DeltaTable.open(config, destination.location())) {
         io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(table, domain, tableOffsets);
         if (config.quarantines()) {
-          String quarantine = config.routed() ? config.quarantineLocation()
-              .replace(DeltaSinkConfig.TOPIC_PLACEHOLDER, tableOffsets.keySet().iterator().next()
-                  .topic()) : config.quarantineLocation();
-          io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(table.beside(quarantine), domain,
-              tableOffsets);
+          io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(
+              table.beside(destination.quarantine()), domain, tableOffsets);
         }
       }
     });

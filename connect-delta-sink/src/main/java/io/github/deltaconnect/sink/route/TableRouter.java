@@ -98,12 +98,11 @@ public final class TableRouter {
       sinks.values().forEach(s -> s.open(partitions));
       return;
     }
-    Map<String, List<TopicPartition>> byTable = new LinkedHashMap<>();
+    Map<Destinations.Destination, List<TopicPartition>> byTable = new LinkedHashMap<>();
     for (TopicPartition tp : partitions) {
-      byTable.computeIfAbsent(destinations.ofTopic(tp.topic()).location(),
-          l -> new ArrayList<>()).add(tp);
+      byTable.computeIfAbsent(destinations.ofTopic(tp.topic()), d -> new ArrayList<>()).add(tp);
     }
-    byTable.forEach((location, tps) -> sink(destinations.ofTopic(tps.get(0).topic())).open(tps));
+    byTable.forEach((destination, tps) -> sink(destination).open(tps));
   }
 
   public void put(Collection<SinkRecord> records) {
@@ -152,21 +151,18 @@ public final class TableRouter {
       run.clear();
       return;
     }
-    List<SinkRecord> kept = new ArrayList<>(run.size());
-    for (SinkRecord r : run) {
-      if (!rewound.contains(new TopicPartition(r.topic(), r.kafkaPartition()))) {
-        kept.add(r);
-      }
-    }
-    run.clear();
+    // No record of a rewound partition is in the run: put() checks before adding, and nothing
+    // between adding and here rewinds (opening a table does not; closing one closes its
+    // partitions, which are not rewound).
     lastUsed.put(sink, ++uses);
-    sink.put(kept);
-    for (SinkRecord r : kept) {
+    sink.put(run);
+    for (SinkRecord r : run) {
       TopicPartition tp = new TopicPartition(r.topic(), r.kafkaPartition());
       if (!rewound.contains(tp)) {
         routed.merge(tp, r.kafkaOffset(), Math::max);
       }
     }
+    run.clear();
     // Each table keeps its own budget; together they keep the task's: the largest commits first.
     while (heldBytes() > config.bufferMemoryBytes()) {
       TableSink largest = null;
