@@ -9,12 +9,41 @@ import org.slf4j.LoggerFactory;
 public final class Jmx {
   private static final Logger LOG = LoggerFactory.getLogger(Jmx.class);
 
+  /** The MDC key Connect's LoggingContext sets while it builds and runs a task. */
+  static final String CONNECT_CONTEXT = "connector.context";
+
   private Jmx() {}
 
   /**
+   * The key properties {@code ,connector="<name>",task=<n>} of the task Connect is building on
+   * this thread, or empty outside a task. Connect tells converters and transforms neither, but it
+   * creates them inside the task's logging context, whose MDC value reads
+   * {@code [<connector>|task-<n>] }.
+   */
+  public static String taskProperties() {
+    return taskProperties(org.slf4j.MDC.get(CONNECT_CONTEXT));
+  }
+
+  static String taskProperties(String context) {
+    if (context == null) {
+      return "";
+    }
+    String c = context.trim();
+    int bar = c.lastIndexOf("|task-");
+    if (!c.startsWith("[") || !c.endsWith("]") || bar < 1) {
+      return "";
+    }
+    String task = c.substring(bar + "|task-".length(), c.length() - 1);
+    if (!task.matches("\\d{1,9}")) {
+      return "";
+    }
+    return ",connector=" + ObjectName.quote(c.substring(1, bar)) + ",task=" + task;
+  }
+
+  /**
    * Registers {@code mbean} as {@code <prefix>,instance=<n><suffix>} with the first free n, so that
-   * instances Connect gives no identity to (converters and transforms of each task) are told
-   * apart. Null when registration fails: logged, never thrown.
+   * instances with the same name otherwise (two transforms of one class in a chain, or converters
+   * outside a task) are told apart. Null when registration fails: logged, never thrown.
    */
   public static ObjectName registerNumbered(Object mbean, String prefix, String suffix) {
     var server = ManagementFactory.getPlatformMBeanServer();

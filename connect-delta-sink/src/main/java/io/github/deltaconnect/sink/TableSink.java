@@ -36,6 +36,7 @@ import io.github.deltaconnect.sink.dedup.KeyColumns;
 import io.github.deltaconnect.sink.dedup.KeyHasher;
 import io.github.deltaconnect.sink.dedup.KeyIndex;
 import io.github.deltaconnect.sink.errors.ErrantRecords;
+import io.github.deltaconnect.sink.metrics.DlqReason;
 import io.github.deltaconnect.sink.metrics.SinkMetrics;
 import io.github.deltaconnect.sink.offsets.OffsetDomain;
 import io.github.deltaconnect.sink.write.PartitionValues;
@@ -235,6 +236,7 @@ public final class TableSink {
       stored.forEach((tp, offset) -> context.offset(tp, offset + 1));
     }
     committed.putAll(stored);
+    publishTableOffsets(stored);
     LOG.info("Opened {} at table {} version {}; resuming after stored offsets {}{}", partitions,
         table.location(), snapshot.map(Snapshot::getVersion).orElse(-1L), stored,
         quarantined.isEmpty() ? "" : " (quarantine table: " + quarantined + ")");
@@ -343,7 +345,7 @@ public final class TableSink {
         noteSchema(record);
       }
     } catch (org.apache.kafka.connect.errors.DataException e) {
-      toDlq(record, tp, e, now);
+      toDlq(record, tp, e, reasonOf(e), now);
     }
   }
 
@@ -404,7 +406,8 @@ public final class TableSink {
       boolean delete) {
     Object[] values = keyColumns.values(row);
     if (values == null) {
-      throw new DataException("upsert key " + keyColumns.names() + " is null in every field ("
+      throw new io.github.deltaconnect.sink.cdc.InvalidChange("upsert key " + keyColumns.names()
+          + " is null in every field ("
           + DeltaSinkConfig.UPSERT_KEY + ")");
     }
     hasher.hash(values);
@@ -467,17 +470,26 @@ public final class TableSink {
       metrics.tombstoneIgnored();
       buffer.consumed(tp, record.kafkaOffset(), now);
     } else if (behavior == TombstoneBehavior.DLQ) {
-      toDlq(record, tp, new DataException("tombstone (null value)"), now);
+      toDlq(record, tp, new DataException("tombstone (null value)"), DlqReason.TOMBSTONE, now);
     } else {
       throw new ConnectException(ErrantRecords.describe(record)
           + ": tombstone (null value) and delta.tombstone.behavior=fail");
     }
   }
 
-  private void toDlq(SinkRecord record, TopicPartition tp, Exception reason, long now) {
+  private static DlqReason reasonOf(Exception e) {
+    if (e instanceof UnknownFieldException || e.getCause() instanceof UnknownFieldException) {
+      return DlqReason.UNKNOWN_FIELD;
+    }
+    return e instanceof io.github.deltaconnect.sink.cdc.InvalidChange ? DlqReason.CHANGE_EVENT
+        : DlqReason.CONVERSION;
+  }
+
+  private void toDlq(SinkRecord record, TopicPartition tp, Exception reason, DlqReason kind,
+      long now) {
     LOG.debug("{} goes to the DLQ: {}", ErrantRecords.describe(record), reason.getMessage());
     errant.report(record, reason);
-    metrics.toDlq();
+    metrics.toDlq(kind);
     buffer.consumed(tp, record.kafkaOffset(), now);
   }
 
@@ -801,6 +813,16 @@ public final class TableSink {
     metrics.buffered(0, 0);
   }
 
+  /**
+   * The per-partition gauges follow this table's offsets when they are the partitions' resume
+   * points; with field routing the router publishes the partitions' group offsets instead.
+   */
+  private void publishTableOffsets(Map<TopicPartition, Long> lastOffsets) {
+    if (resumeFromTable) {
+      lastOffsets.forEach((tp, last) -> metrics.partition(tp).tableOffset(last + 1));
+    }
+  }
+
   /** Applies a finished batch's outcome to the task's state. */
   private void complete(AsyncCommitter.Done done, Set<TopicPartition> closing, boolean offThread) {
     AsyncCommitter.Batch batch = done.batch();
@@ -808,6 +830,7 @@ public final class TableSink {
     int records = batch.buffer().records();
     if (done.outcome() instanceof BatchCommitter.Committed c) {
       committed.putAll(c.offsets());
+      publishTableOffsets(c.offsets());
       long newest = batch.buffer().newestEventMs();
       if (newest != Long.MIN_VALUE) {
         newestCommittedEventMs = Math.max(newestCommittedEventMs, newest);

@@ -165,6 +165,7 @@ class ContractIT {
         assertNull(row.get("channel"), "v1 rows get the contract's default: " + row);
       }
     }
+    assertConverterBeans("contract-sink", good.size(), badCount);
     connect.deleteConnector("contract-sink");
   }
 
@@ -275,6 +276,59 @@ class ContractIT {
         "an outage is not bad data: nothing in the DLQ");
     assertTrue(!java.nio.file.Files.exists(table.resolve("_delta_log")), "nothing written");
     connect.deleteConnector("outage-sink");
+  }
+
+  /**
+   * The metric names the exporter gives the converter's attributes: its MBean interface, loaded
+   * from the packaged plugin (the plugins' classes are not on the tests' classpath).
+   */
+  static java.util.Set<String> converterMetrics() throws Exception {
+    java.util.List<java.net.URL> jars = new java.util.ArrayList<>();
+    try (var files = java.nio.file.Files.walk(ConnectHarness.pluginDir())) {
+      for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
+        jars.add(jar.toUri().toURL());
+      }
+    }
+    try (var loader = new java.net.URLClassLoader(jars.toArray(new java.net.URL[0]), null)) {
+      Class<?> mbean = Class.forName(
+          "io.github.deltaconnect.contract.metrics.ConverterMetricsMBean", false, loader);
+      return java.util.Arrays.stream(mbean.getMethods())
+          .filter(m -> m.getName().startsWith("get"))
+          .map(m -> "deltaconnect_converter_"
+              + m.getName().substring(3).toLowerCase(java.util.Locale.ROOT))
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+  }
+
+  /**
+   * The converter's beans on the worker carry the connector and task Connect created them for,
+   * every attribute maps through the exporter rules, and the counts cover what was produced.
+   */
+  static void assertConverterBeans(String connector, long accepted, long rejected)
+      throws Exception {
+    javax.management.MBeanServer server =
+        java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    java.util.Set<javax.management.ObjectName> beans = server.queryNames(
+        new javax.management.ObjectName("io.github.deltaconnect:type=contract-converter,connector=\""
+            + connector + "\",role=value,*"), null);
+    assertTrue(!beans.isEmpty(), "no converter beans for " + connector);
+    ExporterRules rules = ExporterRules.load();
+    java.util.Set<String> names = converterMetrics();
+    Map<String, Long> sums = new TreeMap<>();
+    for (javax.management.ObjectName bean : beans) {
+      for (ExporterRules.Sample sample : rules.export(bean)) {
+        assertTrue(names.contains(sample.name()), sample.toString());
+        assertEquals(connector, sample.labels().get("connector"), sample.toString());
+        assertTrue(sample.labels().get("task").matches("\\d+"), sample.toString());
+        sums.merge(sample.name(), ((Number) sample.value()).longValue(), Long::sum);
+      }
+    }
+    // At least: a rebalance (another test's connector coming or going on this worker) makes the
+    // tasks read again from the group's offsets, and records read again are converted again.
+    long acceptedSeen = sums.get("deltaconnect_converter_acceptedrecords");
+    long rejectedSeen = sums.get("deltaconnect_converter_rejectedrecords");
+    assertTrue(acceptedSeen >= accepted && acceptedSeen < 2 * accepted, sums.toString());
+    assertTrue(rejectedSeen >= rejected && rejectedSeen < 2 * rejected, sums.toString());
   }
 
   /** The Delta sink behind the contract converter, reading {@code topic} into {@code table}. */

@@ -49,46 +49,6 @@ class MonitoringIT {
     connect.stop();
   }
 
-  record Rule(Pattern pattern, String name, Map<String, String> labels) {}
-
-  /** The rules of the exporter file: pattern, name and labels, in order. */
-  static List<Rule> rules() throws Exception {
-    List<Rule> out = new ArrayList<>();
-    Pattern pattern = null;
-    String name = null;
-    Map<String, String> labels = new HashMap<>();
-    for (String line : Files.readAllLines(ConnectHarness.projectRoot()
-        .resolve("docs/monitoring/jmx-exporter.yml"))) {
-      String t = line.trim();
-      if (t.startsWith("- pattern:")) {
-        if (pattern != null) {
-          out.add(new Rule(pattern, name, labels));
-        }
-        pattern = Pattern.compile(unquote(t.substring("- pattern:".length()).trim()));
-        name = null;
-        labels = new HashMap<>();
-      } else if (t.startsWith("name:")) {
-        name = t.substring("name:".length()).trim();
-      } else if (pattern != null && t.matches("\\w+: \".*\"")) {
-        labels.put(t.substring(0, t.indexOf(':')), unquote(t.substring(t.indexOf(':') + 1).trim()));
-      }
-    }
-    if (pattern != null) {
-      out.add(new Rule(pattern, name, labels));
-    }
-    return out;
-  }
-
-  static String unquote(String s) {
-    return (s.startsWith("'") || s.startsWith("\"")) ? s.substring(1, s.length() - 1) : s;
-  }
-
-  /** The bean as the JMX exporter writes it for matching: domain<k=v, k=v><>attribute. */
-  static String exporterForm(ObjectName name, String attribute) {
-    String props = name.getKeyPropertyListString().replace(",", ", ");
-    return name.getDomain() + "<" + props + "><>" + attribute;
-  }
-
   @Test
   void everySinkAttributeMapsToAPrometheusNameWithTheValuesProducedAndTheDashboardQueriesThem()
       throws Exception {
@@ -105,6 +65,13 @@ class MonitoringIT {
     Map<String, String> config = ConnectHarness.sinkConfig(topic, table, "monitored-dlq");
     config.put("tasks.max", "1");
     config.put("delta.sla.freshness", "1h");
+    // A quality transform whose one rule every record passes: its beans are checked too.
+    config.put("transforms", "dq");
+    config.put("transforms.dq.type", "io.github.deltaconnect.quality.QualityRules$Value");
+    config.put("transforms.dq.rules", "has_id");
+    config.put("transforms.dq.rule.has_id.type", "not_null");
+    config.put("transforms.dq.rule.has_id.field", "event_id");
+    config.put("transforms.dq.rule.has_id.action", "fail");
     connect.configureConnector("monitored", config);
     Tables.awaitStoredOffsets(() -> new TableReader(Tables.uri(table)), "monitored", topic, 1,
         199);
@@ -118,23 +85,27 @@ class MonitoringIT {
     Waits.until(java.time.Duration.ofMinutes(1), () -> Long.valueOf(190L).equals(
         server.getAttribute(bean, "RecordsWritten")) ? Boolean.TRUE : null,
         "RecordsWritten never reached 190");
-    List<Rule> rules = rules();
+    ExporterRules rules = ExporterRules.load();
     Map<String, Object> metrics = new HashMap<>();
+    for (ExporterRules.Sample sample : rules.export(bean)) {
+      assertTrue(sample.name().startsWith("deltaconnect_sink_"), sample.name());
+      assertEquals(Map.of("connector", "monitored", "task", "0"), sample.labels());
+      metrics.put(sample.name(), sample.value());
+    }
     for (MBeanAttributeInfo a : server.getMBeanInfo(bean).getAttributes()) {
-      String form = exporterForm(bean, a.getName());
-      Rule rule = rules.stream().filter(r -> r.pattern().matcher(form).matches()).findFirst()
-          .orElseThrow(() -> new AssertionError("no exporter rule matches " + form));
-      Matcher m = rule.pattern().matcher(form);
-      assertTrue(m.matches());
-      String name = m.replaceFirst(rule.name()).toLowerCase(Locale.ROOT);
-      assertEquals("deltaconnect_sink_" + a.getName().toLowerCase(Locale.ROOT), name);
-      assertEquals("monitored", m.replaceFirst(rule.labels().get("connector")));
-      assertEquals("0", m.replaceFirst(rule.labels().get("task")));
-      metrics.put(name, server.getAttribute(bean, a.getName()));
+      assertTrue(metrics.containsKey("deltaconnect_sink_" + a.getName().toLowerCase(Locale.ROOT)),
+          a.getName());
     }
     // The values are what was produced: 190 rows, 10 records the sink sent to the DLQ.
+    assertEquals(200L, metrics.get("deltaconnect_sink_recordsreceived"));
     assertEquals(190L, metrics.get("deltaconnect_sink_recordswritten"));
     assertEquals(10L, metrics.get("deltaconnect_sink_recordstodlq"));
+    assertEquals(10L, metrics.get("deltaconnect_sink_recordstodlqbyunknownfield"));
+    assertEquals(0.95, (Double) metrics.get("deltaconnect_sink_dataqualityscore"), 1e-9);
+    assertTrue((Long) metrics.get("deltaconnect_sink_bytesin") > 200 * 50,
+        "the worker's consumer fetched the records: " + metrics.get("deltaconnect_sink_bytesin"));
+    assertTrue((Long) metrics.get("deltaconnect_sink_commitlatencyp50ms")
+        <= (Long) metrics.get("deltaconnect_sink_maxcommitms"));
     assertEquals(190, new TableReader(Tables.uri(table)).rows().size());
     assertTrue((Long) metrics.get("deltaconnect_sink_commits") >= 1);
     assertTrue((Long) metrics.get("deltaconnect_sink_freshnessms") >= 0);
@@ -149,6 +120,38 @@ class MonitoringIT {
     assertEquals(metrics.get("deltaconnect_sink_commits"), byReason);
     assertTrue((Long) metrics.get("deltaconnect_sink_taskcpums") > 0);
 
+    // The partition's gauges: the table holds all 200 offsets, which is the log's end.
+    ObjectName partition = new ObjectName("io.github.deltaconnect:type=delta-sink-partition-metrics,"
+        + "connector=\"monitored\",task=0,topic=\"monitored\",partition=0");
+    Waits.until(java.time.Duration.ofMinutes(1), () -> Long.valueOf(0).equals(
+        server.getAttribute(partition, "Lag")) ? Boolean.TRUE : null, "Lag never reached 0");
+    for (ExporterRules.Sample sample : rules.export(partition)) {
+      assertTrue(sample.name().startsWith("deltaconnect_sink_partition_"), sample.name());
+      assertEquals(Map.of("connector", "monitored", "task", "0", "topic", "monitored",
+          "partition", "0"), sample.labels());
+      metrics.put(sample.name(), sample.value());
+    }
+    assertEquals(200L, metrics.get("deltaconnect_sink_partition_tableoffset"));
+    assertEquals(199L, metrics.get("deltaconnect_sink_partition_lastreadoffset"));
+    assertEquals(200L, metrics.get("deltaconnect_sink_partition_logendoffset"));
+    assertEquals(0L, metrics.get("deltaconnect_sink_partition_pendingrecords"));
+
+    // The quality transform's beans carry the connector and task Connect built it for.
+    Set<ObjectName> quality = server.queryNames(new ObjectName(
+        "io.github.deltaconnect:type=quality-rules,connector=\"monitored\",*"), null);
+    assertEquals(2, quality.size(), "totals and the rule: " + quality);
+    for (ObjectName q : quality) {
+      for (ExporterRules.Sample sample : rules.export(q)) {
+        assertEquals("monitored", sample.labels().get("connector"), sample.toString());
+        assertEquals("0", sample.labels().get("task"), sample.toString());
+        assertEquals("value", sample.labels().get("role"), sample.toString());
+        metrics.put(sample.name(), sample.value());
+      }
+    }
+    assertEquals(200L, metrics.get("deltaconnect_quality_records"));
+    assertEquals(200L, metrics.get("deltaconnect_quality_passed"));
+    assertEquals(200L, metrics.get("deltaconnect_quality_rule_checked"));
+
     JsonNode dashboard = new ObjectMapper().readTree(ConnectHarness.projectRoot()
         .resolve("docs/monitoring/grafana-dashboard.json").toFile());
     assertTrue(dashboard.path("panels").size() > 5);
@@ -159,19 +162,20 @@ class MonitoringIT {
       assertTrue(panel.path("gridPos").has("w") && panel.path("targets").size() > 0,
           panel.path("title").asText());
       for (JsonNode target : panel.path("targets")) {
-        Matcher m = Pattern.compile("deltaconnect_[a-z_]+").matcher(target.path("expr").asText());
+        Matcher m = Pattern.compile("deltaconnect_[a-z0-9_]+").matcher(target.path("expr").asText());
         while (m.find()) {
           queried.add(m.group());
         }
       }
     }
+    Set<String> converterMetrics = ContractIT.converterMetrics();
     for (String name : queried) {
-      if (name.startsWith("deltaconnect_sink_")) {
-        assertTrue(metrics.containsKey(name), "the dashboard queries " + name
-            + ", which no sink attribute exports");
+      if (name.startsWith("deltaconnect_converter_")) {
+        assertTrue(converterMetrics.contains(name), "the dashboard queries " + name
+            + ", which no converter attribute exports");
       } else {
-        assertTrue(name.startsWith("deltaconnect_converter_")
-            || name.startsWith("deltaconnect_quality_"), name);
+        assertTrue(metrics.containsKey(name), "the dashboard queries " + name
+            + ", which no sink or quality attribute exports");
       }
     }
     connect.deleteConnector("monitored");

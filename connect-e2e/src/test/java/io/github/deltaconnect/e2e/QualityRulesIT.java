@@ -194,20 +194,23 @@ class QualityRulesIT {
     assertEquals(RECORDS, rows.size() + inDlq.size() + dropped,
         "table " + rows.size() + " + DLQ " + inDlq.size() + " + dropped " + dropped);
 
-    // (d) the transform's own counters agree (the embedded worker runs in this JVM).
-    Map<String, Long> totals = counters("io.github.deltaconnect:type=quality-rules,role=value,*",
+    // (d) the transform's own counters agree (the embedded worker runs in this JVM), under beans
+    // named by the connector and task Connect built the transform for.
+    String beans = "io.github.deltaconnect:type=quality-rules,connector=\"" + CONNECTOR
+        + "\",task=*,role=value,";
+    Map<String, Long> totals = counters(beans + "*",
         false, "Records", "Passed", "Tagged", "Dropped", "Failed");
     assertEquals(Map.of("Records", (long) RECORDS, "Passed", (long) passed, "Tagged",
         (long) tagged, "Dropped", (long) dropped, "Failed", (long) failed), totals);
     assertEquals(Map.of("Checked", (long) RECORDS, "Violated", 12L, "Dropped", (long) dropped),
-        counters("io.github.deltaconnect:type=quality-rules,role=value,rule=known_region,*",
+        counters(beans + "rule=known_region,*",
             true, "Checked", "Violated", "Dropped"),
         "known_region: 6 alone and 3 with a bad email dropped, 3 with a bad amount failed");
     assertEquals(Map.of("Violated", (long) failed, "Failed", (long) failed),
-        counters("io.github.deltaconnect:type=quality-rules,role=value,rule=amount_range,*",
+        counters(beans + "rule=amount_range,*",
             true, "Violated", "Failed"));
     assertEquals(Map.of("Violated", 6L, "Tagged", (long) tagged),
-        counters("io.github.deltaconnect:type=quality-rules,role=value,rule=email_shape,*",
+        counters(beans + "rule=email_shape,*",
             true, "Violated", "Tagged"), "3 tagged, 3 dropped for their region");
     connect.deleteConnector(CONNECTOR);
   }

@@ -10,8 +10,9 @@ import javax.management.ObjectName;
 
 /**
  * Counters of one converter instance, exposed over JMX as
- * {@code io.github.deltaconnect:type=contract-converter,role=<key|value>,instance=<n>}. Connect
- * tells a converter neither its connector nor its task, so instances are told apart by a number.
+ * {@code io.github.deltaconnect:type=contract-converter,connector="<name>",task=<n>,
+ * role=<key|value>,instance=<n>}: connector and task from the logging context Connect creates the
+ * converter in (absent outside Connect, where the instance number alone tells them apart).
  */
 public final class ConverterMetrics implements ConverterMetricsMBean {
   private final LongAdder accepted = new LongAdder();
@@ -50,7 +51,8 @@ public final class ConverterMetrics implements ConverterMetricsMBean {
 
   public void register(boolean isKey) {
     name = Jmx.registerNumbered(this,
-        "io.github.deltaconnect:type=contract-converter,role=" + (isKey ? "key" : "value"), "");
+        "io.github.deltaconnect:type=contract-converter" + Jmx.taskProperties() + ",role="
+            + (isKey ? "key" : "value"), "");
   }
 
   /** The registered name, or null before registration. */

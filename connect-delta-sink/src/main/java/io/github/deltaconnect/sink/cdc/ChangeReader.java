@@ -1,6 +1,5 @@
 package io.github.deltaconnect.sink.cdc;
 
-import io.github.deltaconnect.sink.convert.DataException;
 import java.util.Map;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -32,7 +31,7 @@ public final class ChangeReader {
     Object value = record.value();
     if (value == null) {
       if (record.key() == null) {
-        throw new DataException("tombstone without a key: nothing to delete");
+        throw new InvalidChange("tombstone without a key: nothing to delete");
       }
       // A tombstone has no ordering value: it deletes whatever the key holds when it is applied.
       return new ChangeEvent(ChangeEvent.Op.DELETE, image(record, record.keySchema(),
@@ -47,7 +46,7 @@ public final class ChangeReader {
       case "c", "r", "u" -> {
         Object after = field(value, "after");
         if (after == null) {
-          throw new DataException("change event op '" + op + "' without an 'after' image");
+          throw new InvalidChange("change event op '" + op + "' without an 'after' image");
         }
         return new ChangeEvent(ChangeEvent.Op.UPSERT, image(record, schemaOf(value, "after"),
             after), order);
@@ -59,12 +58,12 @@ public final class ChangeReader {
               before), order);
         }
         if (record.key() == null) {
-          throw new DataException("delete event without a 'before' image or a record key");
+          throw new InvalidChange("delete event without a 'before' image or a record key");
         }
         return new ChangeEvent(ChangeEvent.Op.DELETE, image(record, record.keySchema(),
             record.key()), order);
       }
-      default -> throw new DataException("change event op '" + op + "' is not applied (only c, r,"
+      default -> throw new InvalidChange("change event op '" + op + "' is not applied (only c, r,"
           + " u and d are; truncate and message events are not row changes)");
     }
   }
@@ -113,7 +112,7 @@ public final class ChangeReader {
       v = container ? field(v, orderPath[i]) : null; // a scalar has no fields to descend into
     }
     if (v == null) {
-      throw new DataException("ordering field " + String.join(".", orderPath) + " ("
+      throw new InvalidChange("ordering field " + String.join(".", orderPath) + " ("
           + orderProperty + ") is missing or null");
     }
     if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
@@ -123,7 +122,7 @@ public final class ChangeReader {
       return d.getTime();
     }
     // Text orders (MySQL binlog file names and positions) would need a comparator of their own.
-    throw new DataException("ordering field " + String.join(".", orderPath) + " ("
+    throw new InvalidChange("ordering field " + String.join(".", orderPath) + " ("
         + orderProperty + ") is a " + v.getClass().getSimpleName()
         + "; it must be an integer or a timestamp");
   }

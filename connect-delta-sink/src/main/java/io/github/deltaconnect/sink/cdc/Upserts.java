@@ -1,7 +1,6 @@
 package io.github.deltaconnect.sink.cdc;
 
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
-import io.github.deltaconnect.sink.convert.DataException;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -82,7 +81,7 @@ public final class Upserts {
       return List.copyOf(names);
     }
     Schema schema = record.keySchema();
-    throw new DataException(DeltaSinkConfig.UPSERT_KEY + " is not set and the record key is "
+    throw new InvalidChange(DeltaSinkConfig.UPSERT_KEY + " is not set and the record key is "
         + (k == null ? "null" : "a " + (schema == null ? k.getClass().getSimpleName()
         : schema.type().toString())) + ", not a struct or map whose fields name the key columns");
   }

@@ -17,7 +17,21 @@ import org.slf4j.LoggerFactory;
 public final class SinkMetrics implements SinkMetricsMBean {
   private static final Logger LOG = LoggerFactory.getLogger(SinkMetrics.class);
 
+  private static final int LATENCY_WINDOW = 256;
+
+  private final AtomicLong recordsReceived = new AtomicLong();
   private final AtomicLong recordsWritten = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLongArray dlqByReason =
+      new java.util.concurrent.atomic.AtomicLongArray(DlqReason.values().length);
+  /** The last LATENCY_WINDOW commit latencies (ms), for the percentiles. */
+  private final long[] latencies = new long[LATENCY_WINDOW];
+  private int latencyCount;
+  private final java.util.Map<org.apache.kafka.common.TopicPartition, PartitionMetrics> partitions =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<org.apache.kafka.common.TopicPartition, ObjectName> partitionNames =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile WorkerConsumer consumer;
+  private String beanPrefix;
   private final AtomicLong recordsToDlq = new AtomicLong();
   private final AtomicLong recordsSkipped = new AtomicLong();
   private final AtomicLong tombstonesIgnored = new AtomicLong();
@@ -58,6 +72,9 @@ public final class SinkMetrics implements SinkMetricsMBean {
   public void register(String connector, int task) {
     try {
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+      consumer = new WorkerConsumer(connector, task);
+      beanPrefix = "io.github.deltaconnect:type=delta-sink-partition-metrics,connector="
+          + ObjectName.quote(connector) + ",task=" + task;
       name = new ObjectName("io.github.deltaconnect:type=delta-sink-task-metrics,connector="
           + ObjectName.quote(connector) + ",task=" + task);
       if (server.isRegistered(name)) {
@@ -73,6 +90,135 @@ public final class SinkMetrics implements SinkMetricsMBean {
   public void unregister() {
     Jmx.unregisterQuietly(name);
     name = null;
+    partitionNames.values().forEach(Jmx::unregisterQuietly);
+    partitionNames.clear();
+    partitions.clear();
+  }
+
+  /**
+   * The gauges of an assigned partition, registered as
+   * {@code io.github.deltaconnect:type=delta-sink-partition-metrics,connector=..,task=..,topic=..,
+   * partition=..} on first use (once the task's bean is registered).
+   */
+  public PartitionMetrics partition(org.apache.kafka.common.TopicPartition tp) {
+    PartitionMetrics existing = partitions.get(tp);
+    if (existing != null) {
+      return existing;
+    }
+    return partitions.computeIfAbsent(tp, p -> {
+      WorkerConsumer c = consumer;
+      PartitionMetrics m = new PartitionMetrics(c == null ? () -> -1
+          : () -> c.recordsLag(p.topic(), p.partition()));
+      if (beanPrefix != null) {
+        try {
+          ObjectName bean = new ObjectName(beanPrefix + ",topic=" + ObjectName.quote(p.topic())
+              + ",partition=" + p.partition());
+          MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+          if (server.isRegistered(bean)) {
+            server.unregisterMBean(bean);
+          }
+          server.registerMBean(m, bean);
+          partitionNames.put(p, bean);
+        } catch (Exception e) {
+          LOG.warn("Could not register JMX metrics for partition {}", p, e);
+        }
+      }
+      return m;
+    });
+  }
+
+  /** The partitions left the task (a rebalance): their gauges go. */
+  public void removePartitions(java.util.Collection<org.apache.kafka.common.TopicPartition> gone) {
+    for (var tp : gone) {
+      partitions.remove(tp);
+      Jmx.unregisterQuietly(partitionNames.remove(tp));
+    }
+  }
+
+  /** Connect delivered {@code records} to the task. */
+  public void received(long records) {
+    recordsReceived.addAndGet(records);
+  }
+
+  @Override
+  public long getRecordsReceived() {
+    return recordsReceived.get();
+  }
+
+  @Override
+  public long getBytesIn() {
+    WorkerConsumer c = consumer;
+    return c == null ? -1 : c.bytesConsumed();
+  }
+
+  @Override
+  public double getDataQualityScore() {
+    long received = recordsReceived.get();
+    if (received == 0) {
+      return 1.0;
+    }
+    long bad = recordsToDlq.get() + recordsQuarantined.get();
+    return Math.max(0.0, (double) (received - bad) / received);
+  }
+
+  private long dlq(DlqReason reason) {
+    return dlqByReason.get(reason.ordinal());
+  }
+
+  @Override
+  public long getRecordsToDlqByConversion() {
+    return dlq(DlqReason.CONVERSION);
+  }
+
+  @Override
+  public long getRecordsToDlqByUnknownField() {
+    return dlq(DlqReason.UNKNOWN_FIELD);
+  }
+
+  @Override
+  public long getRecordsToDlqByChangeEvent() {
+    return dlq(DlqReason.CHANGE_EVENT);
+  }
+
+  @Override
+  public long getRecordsToDlqByTombstone() {
+    return dlq(DlqReason.TOMBSTONE);
+  }
+
+  @Override
+  public long getRecordsToDlqByRouting() {
+    return dlq(DlqReason.ROUTING);
+  }
+
+  private synchronized long latencyPercentile(double p) {
+    int n = Math.min(latencyCount, LATENCY_WINDOW);
+    if (n == 0) {
+      return 0;
+    }
+    long[] sorted = java.util.Arrays.copyOf(latencies, n);
+    java.util.Arrays.sort(sorted);
+    return sorted[Math.min(n - 1, (int) Math.ceil(p * n) - 1)];
+  }
+
+  private synchronized void latency(long millis) {
+    latencies[latencyCount % LATENCY_WINDOW] = millis;
+    latencyCount++;
+  }
+
+  @Override
+  public long getCommitLatencyP50Ms() {
+    return latencyPercentile(0.50);
+  }
+
+  @Override
+  public long getCommitLatencyP99Ms() {
+    return latencyPercentile(0.99);
+  }
+
+  @Override
+  public long getMeanFileBytes() {
+    long files = filesWritten.get();
+    return files == 0 ? 0 : bytesWritten.get() / files;
   }
 
   public void written(long records) {
@@ -272,8 +418,9 @@ public final class SinkMetrics implements SinkMetricsMBean {
     return index == null ? 0 : index.evictedKeys();
   }
 
-  public void toDlq() {
+  public void toDlq(DlqReason reason) {
     recordsToDlq.incrementAndGet();
+    dlqByReason.incrementAndGet(reason.ordinal());
   }
 
   public void skipped() {
@@ -295,6 +442,7 @@ public final class SinkMetrics implements SinkMetricsMBean {
     bytesWritten.addAndGet(bytes);
     lastCommitMs.set(millis);
     maxCommitMs.accumulateAndGet(millis, Math::max);
+    latency(millis);
   }
 
   public void recovered() {

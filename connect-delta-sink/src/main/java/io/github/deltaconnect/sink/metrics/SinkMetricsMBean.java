@@ -2,9 +2,48 @@ package io.github.deltaconnect.sink.metrics;
 
 /** JMX view of a sink task's counters. */
 public interface SinkMetricsMBean {
+  /** Records Connect delivered to the task (after converters and transforms). */
+  long getRecordsReceived();
+
+  /**
+   * Bytes the worker's consumer fetched for the task (a cost input beside BytesWritten), or -1
+   * when its metrics cannot be read.
+   */
+  long getBytesIn();
+
   long getRecordsWritten();
 
   long getRecordsToDlq();
+
+  /** Records sent to the DLQ because their values do not fit the table. */
+  long getRecordsToDlqByConversion();
+
+  /** Records sent to the DLQ for fields the table lacks (schema evolution off). */
+  long getRecordsToDlqByUnknownField();
+
+  /** Change events (upsert mode) sent to the DLQ because they cannot be applied. */
+  long getRecordsToDlqByChangeEvent();
+
+  /** Tombstones sent to the DLQ (delta.tombstone.behavior=dlq). */
+  long getRecordsToDlqByTombstone();
+
+  /** Records sent to the DLQ because delta.route.field names no valid table. */
+  long getRecordsToDlqByRouting();
+
+  /**
+   * Share of received records that reached the table: 1 - (DLQ + quarantined) / received, since
+   * the task started; 1 before any record.
+   */
+  double getDataQualityScore();
+
+  /** Median commit latency over the last 256 commits, ms. */
+  long getCommitLatencyP50Ms();
+
+  /** 99th percentile commit latency over the last 256 commits, ms. */
+  long getCommitLatencyP99Ms();
+
+  /** BytesWritten / FilesWritten: the mean size of the data files the task wrote. */
+  long getMeanFileBytes();
 
   long getRecordsSkippedAlreadyInTable();
 

@@ -89,6 +89,7 @@ public final class TableRouter {
 
   public void open(Collection<TopicPartition> partitions) {
     assigned.addAll(partitions);
+    partitions.forEach(metrics::partition);
     if (single()) {
       only().open(partitions);
       return;
@@ -106,6 +107,7 @@ public final class TableRouter {
   }
 
   public void put(Collection<SinkRecord> records) {
+    noteRead(records);
     if (single()) {
       only().put(records);
       return;
@@ -129,7 +131,7 @@ public final class TableRouter {
         runSink = null;
         runTable = null;
         errant.report(record, e);
-        metrics.toDlq();
+        metrics.toDlq(io.github.deltaconnect.sink.metrics.DlqReason.ROUTING);
         routed.merge(tp, record.kafkaOffset(), Math::max);
         continue;
       }
@@ -146,6 +148,27 @@ public final class TableRouter {
   }
 
   /** Hands a run of records to its table, then keeps the task within its memory budget. */
+  /** Counts the records and moves each partition's last read offset (once per run of it). */
+  private void noteRead(Collection<SinkRecord> records) {
+    metrics.received(records.size());
+    String topic = null;
+    int partition = -1;
+    long last = -1;
+    for (SinkRecord r : records) {
+      if (r.kafkaPartition() != partition || !r.topic().equals(topic)) {
+        if (topic != null) {
+          metrics.partition(new TopicPartition(topic, partition)).read(last);
+        }
+        topic = r.topic();
+        partition = r.kafkaPartition();
+      }
+      last = r.kafkaOffset();
+    }
+    if (topic != null) {
+      metrics.partition(new TopicPartition(topic, partition)).read(last);
+    }
+  }
+
   private void deliver(TableSink sink, List<SinkRecord> run) {
     if (sink == null || run.isEmpty()) {
       run.clear();
@@ -220,12 +243,21 @@ public final class TableRouter {
           }
         }
         out.put(tp, new OffsetAndMetadata(safe));
+        metrics.partition(tp).tableOffset(safe);
       }
     }
     return out;
   }
 
   public void close(Collection<TopicPartition> partitions) {
+    try {
+      closeTables(partitions);
+    } finally {
+      metrics.removePartitions(partitions);
+    }
+  }
+
+  private void closeTables(Collection<TopicPartition> partitions) {
     if (single()) {
       only().close(partitions);
       return;

@@ -10,9 +10,10 @@ import javax.management.ObjectName;
 
 /**
  * Counters of one quality transform instance over JMX:
- * {@code io.github.deltaconnect:type=quality-rules,role=<key|value>,instance=<n>} for the totals
- * and the same name with {@code ,rule=<name>} per rule. Connect tells a transform neither its
- * connector nor its task, so instances are told apart by a number, as the converter's are.
+ * {@code io.github.deltaconnect:type=quality-rules,connector="<name>",task=<n>,role=<key|value>,
+ * instance=<n>} for the totals and the same name with {@code ,rule=<name>} per rule. The connector
+ * and task come from the logging context Connect builds the transform in (absent outside Connect);
+ * the instance number tells apart two quality transforms in one chain.
  */
 public final class QualityMetrics implements QualityMetricsMBean {
 
@@ -60,7 +61,8 @@ public final class QualityMetrics implements QualityMetricsMBean {
   }
 
   public void register(boolean isKey) {
-    String prefix = "io.github.deltaconnect:type=quality-rules,role=" + (isKey ? "key" : "value");
+    String prefix = "io.github.deltaconnect:type=quality-rules" + Jmx.taskProperties() + ",role="
+        + (isKey ? "key" : "value");
     ObjectName total = Jmx.registerNumbered(this, prefix, "");
     if (total == null) {
       return;
