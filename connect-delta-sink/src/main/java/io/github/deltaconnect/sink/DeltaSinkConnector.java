@@ -75,7 +75,8 @@ public class DeltaSinkConnector extends SinkConnector {
     byTable.forEach((destination, tableOffsets) -> {
       try (io.github.deltaconnect.sink.commit.DeltaTable table =
           io.github.deltaconnect.sink.commit.DeltaTable.open(config, destination.location())) {
-        io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(table, domain, tableOffsets);
+        io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(table, domain, tableOffsets,
+            config.replayMode() == io.github.deltaconnect.sink.config.ReplayMode.REPLACE);
         if (config.quarantines()) {
           io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(
               table.beside(destination.quarantine()), domain, tableOffsets);

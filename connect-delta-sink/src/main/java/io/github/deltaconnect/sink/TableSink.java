@@ -97,6 +97,12 @@ public final class TableSink {
   private final AsyncCommitter async;
   /** Last offset durably in the table, per assigned partition that has one. */
   private final Map<TopicPartition, Long> committed = new HashMap<>();
+  /**
+   * Partitions in a replace-mode replay: the last offset whose earlier rows the replay replaces.
+   * Records the converter or a transform leaves out never reach put(), so the offsets Connect
+   * consumed are marked in the batch, to replace the earlier rows of those too.
+   */
+  private final Map<TopicPartition, Long> replayUntil = new HashMap<>();
   /** Partitions rewound in this put(): their remaining records were fetched before the seek. */
   private final Set<TopicPartition> rewound = new HashSet<>();
   /** Rewinds decided off the task thread, handed to Connect at the next put(). */
@@ -237,6 +243,13 @@ public final class TableSink {
     }
     committed.putAll(stored);
     publishTableOffsets(stored);
+    snapshot.ifPresent(snap -> DeltaTable.stored(snap, domain, partitions).forEach((tp, held) -> {
+      if (held.replaying()) {
+        replayUntil.put(tp, held.replaceUntil());
+        LOG.info("{} replays in replace mode: the rows of offsets {}..{} in {} are replaced as the"
+            + " replay passes them", tp, held.offset() + 1, held.replaceUntil(), table.location());
+      }
+    }));
     LOG.info("Opened {} at table {} version {}; resuming after stored offsets {}{}", partitions,
         table.location(), snapshot.map(Snapshot::getVersion).orElse(-1L), stored,
         quarantined.isEmpty() ? "" : " (quarantine table: " + quarantined + ")");
@@ -606,6 +619,30 @@ public final class TableSink {
     }
   }
 
+  /**
+   * In a replace-mode replay, marks as consumed the offsets Connect read past the last record
+   * the task saw (left out by a transform or the converter), up to the replay's end: the next
+   * commit then replaces their earlier rows too, instead of leaving them until a later record.
+   */
+  private void markReplayed(Map<TopicPartition, OffsetAndMetadata> current) {
+    if (replayUntil.isEmpty() || failed) {
+      return;
+    }
+    long now = clock.getAsLong();
+    replayUntil.forEach((tp, until) -> {
+      OffsetAndMetadata read = current.get(tp);
+      if (read == null || rewound.contains(tp)) {
+        return;
+      }
+      long consumed = Math.min(read.offset() - 1, until);
+      long seen = Math.max(committed.getOrDefault(tp, -1L), Math.max(buffer.lastOffset(tp),
+          async == null ? -1 : async.pendingLastOffset(tp)));
+      if (consumed > seen) {
+        buffer.consumed(tp, consumed, now);
+      }
+    });
+  }
+
   /** Offsets Connect may commit to the consumer group: only what is durably in the table. */
   public synchronized Map<TopicPartition, OffsetAndMetadata> preCommit(
       Map<TopicPartition, OffsetAndMetadata> current) {
@@ -617,6 +654,7 @@ public final class TableSink {
       fail(e);
       LOG.error("Commit to {} failed; the task fails at its next put()", table.location(), e);
     }
+    markReplayed(current);
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     for (TopicPartition tp : current.keySet()) {
       Long offset = committed.get(tp);
@@ -631,6 +669,7 @@ public final class TableSink {
   public synchronized void close(Collection<TopicPartition> partitions) {
     commitNow(FlushPolicy.Reason.CLOSE, new HashSet<>(partitions), false);
     partitions.forEach(committed::remove);
+    partitions.forEach(replayUntil::remove);
     partitions.forEach(pendingRewinds::remove);
     partitions.forEach(instances::remove);
     lastPartition = null;
@@ -831,6 +870,14 @@ public final class TableSink {
     if (done.outcome() instanceof BatchCommitter.Committed c) {
       committed.putAll(c.offsets());
       publishTableOffsets(c.offsets());
+      c.offsets().forEach((tp, last) -> {
+        Long until = replayUntil.get(tp);
+        if (until != null && last >= until) {
+          replayUntil.remove(tp);
+          LOG.info("{}: the replace-mode replay reached offset {}; the table holds no earlier rows"
+              + " of it any more", tp, until);
+        }
+      });
       long newest = batch.buffer().newestEventMs();
       if (newest != Long.MIN_VALUE) {
         newestCommittedEventMs = Math.max(newestCommittedEventMs, newest);

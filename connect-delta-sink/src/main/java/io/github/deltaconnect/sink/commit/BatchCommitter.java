@@ -15,6 +15,8 @@ import io.delta.kernel.utils.CloseableIterable;
 import io.github.deltaconnect.sink.buffer.OffsetRange;
 import io.github.deltaconnect.sink.buffer.RecordBuffer;
 import io.github.deltaconnect.sink.cdc.Rewrite;
+import io.github.deltaconnect.sink.offsets.StoredOffset;
+import io.github.deltaconnect.sink.replay.Replacement;
 import io.github.deltaconnect.sink.cdc.Upserts;
 import io.github.deltaconnect.sink.gate.Alerts;
 import io.github.deltaconnect.sink.gate.BatchMetrics;
@@ -33,6 +35,7 @@ import io.github.deltaconnect.sink.write.PartitionValues;
 import io.github.deltaconnect.sink.write.PhysicalSchema;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -207,6 +210,7 @@ public final class BatchCommitter {
     List<String> refusedIndexFiles = new java.util.ArrayList<>();
     KeyIndex.Plan plan = null;
     Rewrite rewrite = null;
+    Replacement replacement = null;
     for (int attempt = 0; attempt <= maxRetries; attempt++) {
       Optional<Snapshot> snapshot = table.latest();
       if (snapshot.isPresent() && firstTriedAfter != NOT_TRIED) {
@@ -222,9 +226,27 @@ public final class BatchCommitter {
         index(i -> i.delete(refusedIndexFiles)); // no version holds them: checked just above
         refusedIndexFiles.clear();
       }
+      Map<TopicPartition, Replacement.Range> toReplace = new HashMap<>();
+      Map<TopicPartition, Long> replaceUntil = new HashMap<>();
       if (snapshot.isPresent()) {
-        Map<TopicPartition, Long> stored =
-            DeltaTable.storedOffsets(snapshot.get(), domain, ranges.keySet());
+        Map<TopicPartition, StoredOffset> held =
+            DeltaTable.stored(snapshot.get(), domain, ranges.keySet());
+        Map<TopicPartition, Long> stored = new HashMap<>();
+        held.forEach((tp, h) -> stored.put(tp, h.offset()));
+        // A replace-mode replay: the rows an earlier run wrote from the offsets this batch covers
+        // go in the commit that adds the batch's rows.
+        held.forEach((tp, h) -> {
+          if (h.replaying() && ranges.containsKey(tp)) {
+            long last = ranges.get(tp).last();
+            long hi = Math.min(last, h.replaceUntil());
+            if (hi > h.offset()) {
+              toReplace.put(tp, new Replacement.Range(h.offset() + 1, hi));
+            }
+            if (last < h.replaceUntil()) {
+              replaceUntil.put(tp, h.replaceUntil());
+            }
+          }
+        });
         if (overlaps(stored, ranges)) {
           LOG.warn("Table {} version {} already holds offsets {} for partitions in this batch {}:"
                   + " another writer committed them since this task read the table; dropping the batch"
@@ -267,11 +289,13 @@ public final class BatchCommitter {
         selection = next;
         selected = next.rows();
       }
-      if (upserts != null && files != null) {
-        // Changes are applied to the snapshot read: a newer one needs its own rewrite. No version
-        // holds the files of the attempt before (checked at the top of this pass).
+      if ((upserts != null || replacement != null || !toReplace.isEmpty()) && files != null) {
+        // Changes (and replaced rows) are applied to the snapshot read: a newer one needs its own
+        // rewrite. No version holds the files of the attempt before (checked at the top of this
+        // pass).
         deleteUnreferenced(files);
         files = null;
+        replacement = null;
       }
       Transaction txn;
       try {
@@ -304,6 +328,10 @@ public final class BatchCommitter {
               clock.getAsLong());
           selected = rewrite.selected();
         }
+        if (!toReplace.isEmpty()) {
+          replacement = Replacement.plan(table.engine(), snapshot.get(), state, tableSchema,
+              table.files(), partitionColumns, toReplace);
+        }
         try {
           files = DataFiles.write(table.engine(), state, table.files(), schema, tableSchema,
               new PartitionValues(schema, partitionColumns), buffer.batches(), selected);
@@ -311,18 +339,25 @@ public final class BatchCommitter {
           if (rewrite != null) {
             deleteUnreferenced(rewrite.files());
           }
+          if (replacement != null) {
+            deleteUnreferenced(replacement.files());
+          }
           throw e;
         }
         if (rewrite != null) {
           files = DataFiles.concat(List.of(rewrite.files(), files));
+        }
+        if (replacement != null) {
+          files = DataFiles.concat(List.of(replacement.files(), files));
         }
         filesPhysical = physical;
         fault.at(FaultPoint.Stage.AFTER_FILES);
       }
       Map<TopicPartition, Long> offsets = new HashMap<>();
       ranges.forEach((tp, r) -> {
-        txn.addDomainMetadata(domain.name(tp),
-            OffsetDomain.encode(r.last(), domain.connectorId(), taskId, batchId));
+        txn.addDomainMetadata(domain.name(tp), OffsetDomain.encode(r.last(),
+            domain.connectorId(), taskId, batchId,
+            replaceUntil.getOrDefault(tp, StoredOffset.NO_REPLAY)));
         offsets.put(tp, r.last());
       });
       if (gateState != null) {
@@ -353,9 +388,23 @@ public final class BatchCommitter {
         changes = changeMetrics(rewrite, buffer);
         rows = (int) (rewrite.upserted() + rewrite.copied());
       }
+      if (replacement != null) {
+        changes = new LinkedHashMap<>(changes);
+        changes.put("numReplacedRows", Long.toString(replacement.replaced()));
+        changes.put("numCopiedRows", Long.toString(replacement.copied()));
+        changes.put("numRemovedFiles", Integer.toString(replacement.removes().size()));
+        StringBuilder replaced = new StringBuilder();
+        toReplace.forEach((tp, range) -> replaced.append(replaced.length() == 0 ? "" : ",")
+            .append(tp).append('=').append(range.first()).append("..").append(range.last()));
+        changes.put("replacedKafkaOffsets", replaced.toString());
+        rows += (int) replacement.copied();
+      }
       txn.withCommitterProperties(history(rows, files, decision, batchId,
           selection == null ? -1 : buffer.duplicates() + selection.dropped(), changes, ranges));
       List<Row> actions = new java.util.ArrayList<>(rewrite == null ? List.of() : rewrite.removes());
+      if (replacement != null) {
+        actions.addAll(replacement.removes());
+      }
       actions.addAll(files.appendActions(table.engine(), state));
       if (firstTriedAfter == NOT_TRIED) {
         firstTriedAfter = snapshot.map(Snapshot::getVersion).orElse(-1L);

@@ -170,6 +170,17 @@ public class DeltaTable implements AutoCloseable {
   }
 
   /** Offsets stored in the snapshot for these partitions; partitions never committed are absent. */
+  /** The offset domains of {@code partitions} that the snapshot holds, as stored. */
+  public static Map<TopicPartition, io.github.deltaconnect.sink.offsets.StoredOffset> stored(
+      Snapshot snapshot, OffsetDomain domain, Collection<TopicPartition> partitions) {
+    Map<TopicPartition, io.github.deltaconnect.sink.offsets.StoredOffset> out = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      snapshot.getDomainMetadata(domain.name(tp))
+          .ifPresent(json -> out.put(tp, OffsetDomain.decode(json)));
+    }
+    return out;
+  }
+
   public static Map<TopicPartition, Long> storedOffsets(Snapshot snapshot, OffsetDomain domain,
       Collection<TopicPartition> partitions) {
     Map<TopicPartition, Long> out = new HashMap<>();

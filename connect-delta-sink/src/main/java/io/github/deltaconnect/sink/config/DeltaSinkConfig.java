@@ -66,6 +66,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String COMPACTION_MIN_FILES = "delta.compaction.min.files";
   public static final String COMPACTION_SMALL_FILE_BYTES = "delta.compaction.small.file.bytes";
   public static final String SLA_FRESHNESS = "delta.sla.freshness";
+  public static final String REPLAY_MODE = "delta.replay.mode";
   public static final String TEST_FAULT = "delta.test.fault";
   public static final String HADOOP_PREFIX = "hadoop.";
 
@@ -93,6 +94,7 @@ public final class DeltaSinkConfig extends AbstractConfig {
   private final List<io.github.deltaconnect.sink.gate.Gate> gates;
   private final DuplicateKeep duplicateKeep;
   private final WriteMode writeMode;
+  private final ReplayMode replayMode;
 
   public DeltaSinkConfig(Map<String, String> props) {
     super(CONFIG_DEF, props);
@@ -140,6 +142,29 @@ public final class DeltaSinkConfig extends AbstractConfig {
       if (!getString(UPSERT_ORDER_FIELD).isBlank() && getString(UPSERT_ORDER_COLUMN).isBlank()) {
         throw new ConfigException(UPSERT_ORDER_COLUMN, "", "must name the column that keeps each"
             + " row's ordering value when " + UPSERT_ORDER_FIELD + " is set");
+      }
+    }
+    this.replayMode = ReplayMode.of(getString(REPLAY_MODE));
+    if (replayMode == ReplayMode.REPLACE) {
+      String why = null;
+      String property = REPLAY_MODE;
+      if (!metadataColumns()) {
+        property = METADATA_COLUMNS;
+        why = "must be true with " + REPLAY_MODE + "=replace: the _kafka_* columns tell which rows"
+            + " came from the replayed offsets";
+      } else if (writeMode == WriteMode.UPSERT) {
+        why = "does not apply with " + WRITE_MODE + "=upsert, where a replay applies the same"
+            + " changes to the same keys again";
+      } else if (!idempotencyKey().isEmpty()) {
+        why = "cannot be combined with " + IDEMPOTENCY_KEY + " (the index would leave the"
+            + " replayed records out as duplicates of the rows they replace)";
+      } else if (quarantines()) {
+        why = "cannot be combined with a quarantine gate yet (a quarantined replay batch would"
+            + " leave the rows it replaces in the table)";
+      }
+      if (why != null) {
+        throw new ConfigException(property, property.equals(REPLAY_MODE) ? "replace"
+            : Boolean.toString(metadataColumns()), why);
       }
     }
     if (getList(GATES_REGISTRY_URL).isEmpty() && gates.stream()
@@ -420,6 +445,18 @@ public final class DeltaSinkConfig extends AbstractConfig {
             + " it clears (INFO line, webhook) when fresh again. Idle topics never alert. Empty:"
             + " no SLA.",
         GROUP_GATES, ++order, Width.SHORT, "Freshness SLA");
+    def.define(REPLAY_MODE, Type.STRING, ReplayMode.APPEND.configValue(),
+        new EnumValidator(ReplayMode.values()), Importance.MEDIUM,
+        "What a replay through Connect's offsets API (PATCH /connectors/{name}/offsets on the"
+            + " stopped connector) does with the rows the table holds past the new offsets."
+            + " 'append': the replayed records are added again (duplicates by design, unless "
+            + IDEMPOTENCY_KEY + " is set). 'replace': each replay commit removes the rows that came"
+            + " from the offsets it covers (found through the _kafka_* columns of "
+            + METADATA_COLUMNS + "=true, which replace needs) and adds the replayed ones, in one"
+            + " commit, up to the offset the table held before the PATCH; so re-running a window"
+            + " with fixed logic leaves each record once, with the new logic, at every version."
+            + " DELETE of the offsets is refused in replace mode: PATCH the offsets to replay from.",
+        GROUP_RECORDS, ++order, Width.SHORT, "Replay mode");
     def.define(GATES_REGISTRY_URL, Type.LIST, "", new RegistryUrls(), Importance.MEDIUM,
         "Schema Registry base URL(s), tried in turn, for gates with action=registry_validation"
             + " (Confluent's REST API; Apicurio's .../apis/ccompat/v7). Calls time out after 5 s"
@@ -564,6 +601,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
   }
 
   /** The freshness SLA in ms; 0: none. */
+  public ReplayMode replayMode() {
+    return replayMode;
+  }
+
   public long slaFreshnessMs() {
     return DurationValidator.millis(getString(SLA_FRESHNESS));
   }

@@ -36,11 +36,20 @@ public final class OffsetDomain {
 
   /** {@code batchId}: unique per batch, so a commit can be told apart from every other. */
   public static String encode(long offset, String connectorId, int taskId, String batchId) {
+    return encode(offset, connectorId, taskId, batchId, StoredOffset.NO_REPLAY);
+  }
+
+  /** As above, with the end of a replace-mode replay still to come (kept while past offset). */
+  public static String encode(long offset, String connectorId, int taskId, String batchId,
+      long replaceUntil) {
     ObjectNode node = JSON.createObjectNode();
     node.put("offset", offset);
     node.put("connector", connectorId);
     node.put("task", taskId);
     node.put("batch", batchId);
+    if (replaceUntil > offset) {
+      node.put("replaceUntil", replaceUntil);
+    }
     return node.toString();
   }
 
@@ -53,7 +62,8 @@ public final class OffsetDomain {
         throw new IllegalStateException("offset domain without a numeric offset: " + configuration);
       }
       return new StoredOffset(offset.asLong(), node.path("connector").asText(""),
-          node.path("task").asInt(-1), node.path("batch").asText(""));
+          node.path("task").asInt(-1), node.path("batch").asText(""),
+          node.path("replaceUntil").asLong(StoredOffset.NO_REPLAY));
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable offset domain: " + configuration, e);
     }
