@@ -29,6 +29,11 @@ public final class Producer implements AutoCloseable {
     pending.add(producer.send(new ProducerRecord<>(topic, partition, key, value)));
   }
 
+  /** As above, with the record's timestamp (its event time). */
+  public void send(String topic, int partition, long timestamp, String key, String value) {
+    pending.add(producer.send(new ProducerRecord<>(topic, partition, timestamp, key, value)));
+  }
+
   /** Blocks until every record sent so far is acknowledged. */
   public void flush() throws Exception {
     producer.flush();

@@ -117,7 +117,7 @@ class PluginPackagingIT {
   void theConfigExamplesValidateThroughTheRestApi() {
     for (String example : List.of("local-fs.json", "s3.json", "contract-avro.json",
         "quality-rules.json", "gates-halt.json", "gates-quarantine.json", "gates-alert.json",
-        "gates-registry.json", "idempotency.json", "cdc-upsert.json", "routing.json", "compaction.json")) {
+        "gates-registry.json", "idempotency.json", "cdc-upsert.json", "routing.json", "compaction.json", "replay-replace.json")) {
       Map<String, String> config = ConfigExamples.load(example);
       config.put("name", "validate-" + example);
       ConfigInfos infos = connect.validateConnectorConfig(ConnectHarness.CONNECTOR_CLASS, config);
