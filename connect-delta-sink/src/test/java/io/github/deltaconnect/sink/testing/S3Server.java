@@ -95,7 +95,14 @@ public final class S3Server implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    proxy.stop();
+    try {
+      proxy.stop();
+    } catch (java.util.concurrent.TimeoutException e) {
+      // Jetty's graceful stop timed out waiting on a connection (seen once on a loaded 2-core
+      // machine after the fault tests had passed). The in-memory store goes with the test JVM;
+      // a slow teardown is not a test result, so it is reported, not failed.
+      System.err.println("S3Proxy did not stop gracefully in time: " + e);
+    }
   }
 
   /** Records PUTs; S3Proxy still sees the in-memory store underneath and applies If-None-Match. */
