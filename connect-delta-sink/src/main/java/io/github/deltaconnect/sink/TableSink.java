@@ -130,6 +130,8 @@ public final class TableSink {
   private long newestCommittedEventMs = Long.MIN_VALUE;
   /** Whether open() rewinds partitions to the table's offsets. */
   private final boolean resumeFromTable;
+  /** Where each commit is announced as an OpenLineage run event; null: nowhere. */
+  private final io.github.deltaconnect.sink.lineage.LineageEmitter lineage;
   /** A commit failed: the task is dying, and whatever is buffered is left to its successor. */
   private boolean failed;
   private TopicPartition lastPartition;
@@ -141,7 +143,7 @@ public final class TableSink {
 
   public TableSink(DeltaSinkConfig config, SinkTaskContext context, DeltaTable table,
       String connectorId, int taskId, SinkMetrics metrics, LongSupplier clock) {
-    this(config, context, table, connectorId, taskId, metrics, clock, true);
+    this(config, context, table, connectorId, taskId, metrics, clock, true, null);
   }
 
   /**
@@ -151,8 +153,9 @@ public final class TableSink {
    */
   public TableSink(DeltaSinkConfig config, SinkTaskContext context, DeltaTable table,
       String connectorId, int taskId, SinkMetrics metrics, LongSupplier clock,
-      boolean resumeFromTable) {
+      boolean resumeFromTable, io.github.deltaconnect.sink.lineage.LineageEmitter lineage) {
     this.resumeFromTable = resumeFromTable;
+    this.lineage = lineage;
     this.config = config;
     this.context = context;
     this.table = table;
@@ -887,6 +890,11 @@ public final class TableSink {
         metrics.recovered();
       }
       boolean quarantined = c.quarantinedTo() != null;
+      if (lineage != null) {
+        lineage.committed(quarantined ? c.quarantinedTo() : table.location(), c.version(),
+            c.tableSchema(), batch.buffer().offsetRanges(), records - c.duplicates(), c.bytes(),
+            c.files());
+      }
       if (quarantined) {
         metrics.quarantined(records);
       } else {

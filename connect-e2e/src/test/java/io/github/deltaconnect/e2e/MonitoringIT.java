@@ -65,6 +65,19 @@ class MonitoringIT {
     Map<String, String> config = ConnectHarness.sinkConfig(topic, table, "monitored-dlq");
     config.put("tasks.max", "1");
     config.put("delta.sla.freshness", "1h");
+    // OpenLineage events of the packaged plugin (its own classloader) to a receiver in the test.
+    List<String> lineage = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/api/v1/lineage", exchange -> {
+      lineage.add(new String(exchange.getRequestBody().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8));
+      exchange.sendResponseHeaders(201, -1);
+      exchange.close();
+    });
+    receiver.start();
+    config.put("delta.lineage.openlineage.url", "http://127.0.0.1:"
+        + receiver.getAddress().getPort() + "/api/v1/lineage");
     // A quality transform whose one rule every record passes: its beans are checked too.
     config.put("transforms", "dq");
     config.put("transforms.dq.type", "io.github.deltaconnect.quality.QualityRules$Value");
@@ -106,6 +119,14 @@ class MonitoringIT {
         "the worker's consumer fetched the records: " + metrics.get("deltaconnect_sink_bytesin"));
     assertTrue((Long) metrics.get("deltaconnect_sink_commitlatencyp50ms")
         <= (Long) metrics.get("deltaconnect_sink_maxcommitms"));
+    // One OpenLineage event per commit, from the worker's plugin classloader.
+    long commits = (Long) metrics.get("deltaconnect_sink_commits");
+    Waits.until(java.time.Duration.ofSeconds(30), () -> lineage.size() >= commits ? Boolean.TRUE
+        : null, "lineage events never matched the commits");
+    receiver.stop(0);
+    assertEquals(commits, lineage.size());
+    assertTrue(lineage.get(0).contains("\"eventType\":\"COMPLETE\"")
+        && lineage.get(0).contains("\"name\":\"monitored\""), lineage.get(0));
     assertEquals(190, new TableReader(Tables.uri(table)).rows().size());
     assertTrue((Long) metrics.get("deltaconnect_sink_commits") >= 1);
     assertTrue((Long) metrics.get("deltaconnect_sink_freshnessms") >= 0);

@@ -67,6 +67,10 @@ public final class DeltaSinkConfig extends AbstractConfig {
   public static final String COMPACTION_SMALL_FILE_BYTES = "delta.compaction.small.file.bytes";
   public static final String SLA_FRESHNESS = "delta.sla.freshness";
   public static final String REPLAY_MODE = "delta.replay.mode";
+  public static final String LINEAGE_URL = "delta.lineage.openlineage.url";
+  public static final String LINEAGE_API_KEY = "delta.lineage.openlineage.api.key";
+  public static final String LINEAGE_NAMESPACE = "delta.lineage.openlineage.namespace";
+  public static final String LINEAGE_KAFKA_NAMESPACE = "delta.lineage.openlineage.kafka.namespace";
   public static final String TEST_FAULT = "delta.test.fault";
   public static final String HADOOP_PREFIX = "hadoop.";
 
@@ -457,6 +461,25 @@ public final class DeltaSinkConfig extends AbstractConfig {
             + " with fixed logic leaves each record once, with the new logic, at every version."
             + " DELETE of the offsets is refused in replace mode: PATCH the offsets to replay from.",
         GROUP_RECORDS, ++order, Width.SHORT, "Replay mode");
+    def.define(LINEAGE_URL, Type.PASSWORD, null, new WebhookUrl(), Importance.LOW,
+        "OpenLineage HTTP endpoint that receives a COMPLETE run event per commit (e.g. Marquez's"
+            + " http://marquez:5000/api/v1/lineage): job = the connector, inputs = the Kafka topics"
+            + " of the batch (with its offset ranges as a run facet), output = the Delta table with"
+            + " its schema, version and row count. Sent off the commit path; a receiver that fails"
+            + " or is slow never fails or slows the task (counted in JMX LineageEventsFailed)."
+            + " A password (may carry a token): masked in the REST API. Empty: no events.",
+        GROUP_RECORDS, ++order, Width.LONG, "OpenLineage endpoint");
+    def.define(LINEAGE_API_KEY, Type.PASSWORD, null, Importance.LOW,
+        "Bearer token sent with each OpenLineage event (Authorization header); empty: none.",
+        GROUP_RECORDS, ++order, Width.MEDIUM, "OpenLineage API key");
+    def.define(LINEAGE_NAMESPACE, Type.STRING, "kafka-connect", new ConfigDef.NonEmptyString(),
+        Importance.LOW, "Namespace of the OpenLineage job (its name is the connector's).",
+        GROUP_RECORDS, ++order, Width.MEDIUM, "OpenLineage job namespace");
+    def.define(LINEAGE_KAFKA_NAMESPACE, Type.STRING, "kafka://kafka", new ConfigDef.NonEmptyString(),
+        Importance.LOW, "Namespace of the input datasets (the topics): OpenLineage names Kafka"
+            + " topics kafka://{bootstrap host}:{port}. A connector is not told the brokers'"
+            + " address, so set it to match what producers report.",
+        GROUP_RECORDS, ++order, Width.MEDIUM, "OpenLineage Kafka namespace");
     def.define(GATES_REGISTRY_URL, Type.LIST, "", new RegistryUrls(), Importance.MEDIUM,
         "Schema Registry base URL(s), tried in turn, for gates with action=registry_validation"
             + " (Confluent's REST API; Apicurio's .../apis/ccompat/v7). Calls time out after 5 s"
@@ -601,6 +624,26 @@ public final class DeltaSinkConfig extends AbstractConfig {
   }
 
   /** The freshness SLA in ms; 0: none. */
+  /** The OpenLineage endpoint, or null when no events are sent. */
+  public java.net.URI lineageUrl() {
+    org.apache.kafka.common.config.types.Password url = getPassword(LINEAGE_URL);
+    return url == null || url.value().isBlank() ? null : java.net.URI.create(url.value().trim());
+  }
+
+  public java.util.Optional<String> lineageApiKey() {
+    org.apache.kafka.common.config.types.Password key = getPassword(LINEAGE_API_KEY);
+    return key == null || key.value().isBlank() ? java.util.Optional.empty()
+        : java.util.Optional.of(key.value());
+  }
+
+  public String lineageNamespace() {
+    return getString(LINEAGE_NAMESPACE);
+  }
+
+  public String lineageKafkaNamespace() {
+    return getString(LINEAGE_KAFKA_NAMESPACE);
+  }
+
   public ReplayMode replayMode() {
     return replayMode;
   }

@@ -67,6 +67,7 @@ public final class SinkMetrics implements SinkMetricsMBean {
   private final AtomicLong duplicatesInTable = new AtomicLong();
   /** The idempotency index the gauges read; null without a key. */
   private volatile KeyIndex keyIndex;
+  private volatile io.github.deltaconnect.sink.lineage.LineageEmitter lineage;
   private ObjectName name;
 
   public void register(String connector, int task) {
@@ -367,6 +368,23 @@ public final class SinkMetrics implements SinkMetricsMBean {
   @Override
   public long getGateHalts() {
     return gateHalts.get();
+  }
+
+  /** The task sends OpenLineage events through {@code emitter} (null: it does not). */
+  public void lineage(io.github.deltaconnect.sink.lineage.LineageEmitter emitter) {
+    this.lineage = emitter;
+  }
+
+  @Override
+  public long getLineageEventsSent() {
+    var l = lineage;
+    return l == null ? 0 : l.sent();
+  }
+
+  @Override
+  public long getLineageEventsFailed() {
+    var l = lineage;
+    return l == null ? 0 : l.failed();
   }
 
   /** The task deduplicates with {@code index} (null: it does not). */

@@ -145,4 +145,10 @@ public interface SinkMetricsMBean {
 
   /** Batches committed before a schema change (added columns). */
   long getFlushesForSchemaChange();
+
+  /** OpenLineage run events the receiver accepted (delta.lineage.openlineage.url). */
+  long getLineageEventsSent();
+
+  /** OpenLineage run events not delivered (refused, unreachable, or dropped from a full queue). */
+  long getLineageEventsFailed();
 }

@@ -60,6 +60,8 @@ public final class TableRouter {
   private final SinkTaskContext tableContext;
   /** Field routing: when each table last took a record (a counter), to close the idlest. */
   private final Map<TableSink, Long> lastUsed = new HashMap<>();
+  /** OpenLineage events of every table's commits (null: none sent); the task's, closed in stop. */
+  private final io.github.deltaconnect.sink.lineage.LineageEmitter lineage;
   private long uses;
 
   /** One table at {@code table} (not routed), or a router over {@code config}'s template. */
@@ -74,12 +76,15 @@ public final class TableRouter {
     this.destinations = new Destinations(config);
     this.errant = new ErrantRecords(ErrantRecords.reporterOf(context));
     this.tableContext = new RewindingContext();
+    this.lineage = io.github.deltaconnect.sink.lineage.LineageEmitter.of(config, connectorId,
+        taskId);
+    metrics.lineage(lineage);
     if (config.routed()) {
       this.root = table;
     } else {
       this.root = null;
       sinks.put(table.location(), new TableSink(config, context, table, connectorId, taskId,
-          metrics, clock));
+          metrics, clock, true, lineage));
     }
   }
 
@@ -298,6 +303,9 @@ public final class TableRouter {
       }
     } finally {
       try {
+        if (lineage != null) {
+          lineage.close(); // after the tables: their last commits' events go out first
+        }
         if (root != null) {
           root.close();
         }
@@ -358,7 +366,7 @@ public final class TableRouter {
           + d.location() + ": " + e.getMessage(), e);
     }
     s = new TableSink(tableConfig, tableContext, table, connectorId, taskId, metrics, clock,
-        !destinations.byField());
+        !destinations.byField(), lineage);
     sinks.put(table.location(), s);
     LOG.info("Task {} writes to table {} ({} tables open)", taskId, table.location(),
         sinks.size());
