@@ -50,40 +50,68 @@ public class DeltaSinkConnector extends SinkConnector {
   /**
    * KIP-875, on a stopped connector: the table's stored offsets (which decide where tasks resume)
    * follow Connect's PATCH or DELETE of the connector's offsets, in one commit per table (and its
-   * quarantine table). Routed by a field, the tables are not known here: refused with the reason.
+   * quarantine table). Routed by a field, the tables the connector created are listed from the
+   * template's directory, and each one holding a patched partition follows.
    */
   @Override
   public boolean alterOffsets(Map<String, String> connectorConfig,
       Map<org.apache.kafka.common.TopicPartition, Long> offsets) {
     DeltaSinkConfig config = new DeltaSinkConfig(connectorConfig);
     String connectorId = config.connectorId(connectorConfig.getOrDefault("name", "delta-sink"));
-    if (!config.routeField().isEmpty()) {
-      throw new org.apache.kafka.connect.errors.ConnectException("Offsets of a connector routed by "
-          + DeltaSinkConfig.ROUTE_FIELD + " cannot be altered here: its tables are not known"
-          + " before records name them. Delete the offsets domains of each table instead.");
-    }
     // The tables each partition's offsets live in (and their quarantine tables): as the task
-    // routes them.
+    // routes them; routed by a field, every table the connector has created for the topic.
     io.github.deltaconnect.sink.route.Destinations destinations =
         new io.github.deltaconnect.sink.route.Destinations(config);
-    Map<io.github.deltaconnect.sink.route.Destinations.Destination,
-        Map<org.apache.kafka.common.TopicPartition, Long>> byTable = new HashMap<>();
-    offsets.forEach((tp, offset) -> byTable.computeIfAbsent(destinations.ofTopic(tp.topic()),
-        t -> new HashMap<>()).put(tp, offset));
+    boolean replace = config.replayMode() == io.github.deltaconnect.sink.config.ReplayMode.REPLACE;
     io.github.deltaconnect.sink.offsets.OffsetDomain domain =
         new io.github.deltaconnect.sink.offsets.OffsetDomain(connectorId);
-    byTable.forEach((destination, tableOffsets) -> {
-      try (io.github.deltaconnect.sink.commit.DeltaTable table =
-          io.github.deltaconnect.sink.commit.DeltaTable.open(config, destination.location())) {
-        io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(table, domain, tableOffsets,
-            config.replayMode() == io.github.deltaconnect.sink.config.ReplayMode.REPLACE);
-        if (config.quarantines()) {
-          io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(
-              table.beside(destination.quarantine()), domain, tableOffsets);
+    String root = config.tableLocation();
+    int placeholder = root.indexOf("${");
+    try (io.github.deltaconnect.sink.commit.DeltaTable lake =
+        io.github.deltaconnect.sink.commit.DeltaTable.open(config,
+            placeholder < 0 ? root : root.substring(0, Math.max(1, root.lastIndexOf('/', placeholder))))) {
+      Map<io.github.deltaconnect.sink.route.Destinations.Destination,
+          Map<org.apache.kafka.common.TopicPartition, Long>> byTable = new HashMap<>();
+      for (Map.Entry<org.apache.kafka.common.TopicPartition, Long> e : offsets.entrySet()) {
+        for (io.github.deltaconnect.sink.route.Destinations.Destination d
+            : destinations.existing(e.getKey().topic(), lake.fileSystems())) {
+          byTable.computeIfAbsent(d, t -> new HashMap<>()).put(e.getKey(), e.getValue());
         }
       }
-    });
+      byTable.forEach((destination, tableOffsets) -> {
+        io.github.deltaconnect.sink.commit.DeltaTable table = lake.beside(destination.location());
+        io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(table, domain,
+            destinations.byField() ? held(table, domain, tableOffsets) : tableOffsets, replace);
+        if (config.quarantines()) {
+          io.github.deltaconnect.sink.commit.DeltaTable q = lake.beside(destination.quarantine());
+          io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(q, domain,
+              destinations.byField() ? held(q, domain, tableOffsets) : tableOffsets, replace);
+        }
+      });
+    } catch (java.io.IOException e) {
+      throw new org.apache.kafka.connect.errors.ConnectException("Could not list the tables of "
+          + root + " to alter their offsets", e);
+    }
     return true;
+  }
+
+  /**
+   * Routed by a field, a table holds only some partitions of a topic: only the offsets of those it
+   * has stored are rewritten there (a partition it never received stays absent).
+   */
+  private static Map<org.apache.kafka.common.TopicPartition, Long> held(
+      io.github.deltaconnect.sink.commit.DeltaTable table,
+      io.github.deltaconnect.sink.offsets.OffsetDomain domain,
+      Map<org.apache.kafka.common.TopicPartition, Long> offsets) {
+    return table.latest().map(snapshot -> {
+      Map<org.apache.kafka.common.TopicPartition, Long> out = new HashMap<>();
+      offsets.forEach((tp, offset) -> {
+        if (snapshot.getDomainMetadata(domain.name(tp)).isPresent()) {
+          out.put(tp, offset);
+        }
+      });
+      return out;
+    }).orElse(Map.of());
   }
 
   @Override

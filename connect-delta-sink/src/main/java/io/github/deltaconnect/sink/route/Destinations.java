@@ -51,6 +51,55 @@ public final class Destinations {
     return new Destination(resolve(template, topic, null), resolve(quarantineTemplate, topic, null));
   }
 
+  /**
+   * The tables a field-routed connector has created for {@code topic}'s records, found by listing
+   * the directory above the template's first {@code ${route}} and keeping the entries that are a
+   * valid routing value with a Delta log at the resolved location.
+   */
+  public java.util.List<Destination> existing(String topic,
+      io.github.deltaconnect.sink.storage.TaskFileSystems fileSystems) throws java.io.IOException {
+    if (!byField()) {
+      return java.util.List.of(ofTopic(topic));
+    }
+    String withTopic = template.replace(DeltaSinkConfig.TOPIC_PLACEHOLDER, topic);
+    int at = withTopic.indexOf(DeltaSinkConfig.ROUTE_PLACEHOLDER);
+    int slash = withTopic.lastIndexOf('/', at);
+    String parent = withTopic.substring(0, slash + 1);
+    int end = withTopic.indexOf('/', at);
+    String segment = withTopic.substring(slash + 1, end < 0 ? withTopic.length() : end);
+    // The segment's own text around ${route} must match literally; the value is a valid name.
+    String[] around = segment.split(Pattern.quote(DeltaSinkConfig.ROUTE_PLACEHOLDER), -1);
+    StringBuilder regex = new StringBuilder();
+    for (int i = 0; i < around.length; i++) {
+      if (i > 0) {
+        regex.append("(" + NAME.pattern() + ")");
+      }
+      regex.append(Pattern.quote(around[i]));
+    }
+    Pattern entry = Pattern.compile(regex.toString());
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(
+        io.github.deltaconnect.sink.commit.DeltaTable.qualify(parent));
+    org.apache.hadoop.fs.FileSystem fs = fileSystems.get(dir);
+    java.util.List<Destination> out = new java.util.ArrayList<>();
+    if (!fs.exists(dir)) {
+      return out;
+    }
+    for (org.apache.hadoop.fs.FileStatus child : fs.listStatus(dir)) {
+      java.util.regex.Matcher m = entry.matcher(child.getPath().getName());
+      if (!child.isDirectory() || !m.matches() || m.group(1).contains("..")) {
+        continue;
+      }
+      String route = m.group(1);
+      String location = resolve(template, topic, route);
+      org.apache.hadoop.fs.Path log = new org.apache.hadoop.fs.Path(
+          io.github.deltaconnect.sink.commit.DeltaTable.qualify(location), "_delta_log");
+      if (fs.exists(log)) {
+        out.add(new Destination(location, resolve(quarantineTemplate, topic, route)));
+      }
+    }
+    return out;
+  }
+
   private static String resolve(String template, String topic, String route) {
     String out = template.replace(DeltaSinkConfig.TOPIC_PLACEHOLDER, topic);
     return route == null ? out : out.replace(DeltaSinkConfig.ROUTE_PLACEHOLDER, route);

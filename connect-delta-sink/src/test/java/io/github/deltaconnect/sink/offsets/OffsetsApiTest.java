@@ -101,14 +101,54 @@ class OffsetsApiTest {
   }
 
   @Test
-  void aConnectorWithoutATableYetAcceptsTheChangeAndAFieldRoutedOneRefusesIt() {
+  void aConnectorWithoutATableYetAcceptsTheChangeAndCreatesNothing() {
     Map<TopicPartition, Long> patch = new HashMap<>();
     patch.put(p0, 5L);
     assertTrue(new DeltaSinkConnector().alterOffsets(props(), patch));
     assertTrue(!Files.exists(dir.resolve("table")), "nothing created");
-    ConnectException e = assertThrows(ConnectException.class, () -> new DeltaSinkConnector()
-        .alterOffsets(props(DeltaSinkConfig.TABLE_LOCATION, dir.resolve("t/${route}").toString(),
-            DeltaSinkConfig.ROUTE_FIELD, "tenant"), patch));
-    assertTrue(e.getMessage().contains(DeltaSinkConfig.ROUTE_FIELD), e.getMessage());
+  }
+
+  static final Schema TENANT_ROW = SchemaBuilder.struct().field("id", Schema.STRING_SCHEMA)
+      .field("tenant", Schema.STRING_SCHEMA).build();
+
+  @Test
+  void routedByAFieldEveryTableThatHoldsThePartitionFollowsAndNoOtherIsTouched() throws Exception {
+    String[] routed = {DeltaSinkConfig.TABLE_LOCATION, dir.resolve("by/${route}").toString(),
+        DeltaSinkConfig.ROUTE_FIELD, "tenant"};
+    DeltaSinkConfig config = new DeltaSinkConfig(props(routed));
+    io.github.deltaconnect.sink.route.TableRouter router =
+        new io.github.deltaconnect.sink.route.TableRouter(config, new FakeContext(true),
+            DeltaTable.open(config, dir.resolve("by").toString()), "conn", 0, new SinkMetrics(),
+            System::currentTimeMillis);
+    router.open(List.of(p0, p1));
+    List<SinkRecord> records = new ArrayList<>();
+    for (int o = 0; o < 100; o++) {
+      // p0 goes to tenants a and b, p1 only to c.
+      records.add(new SinkRecord("events", 0, null, null, TENANT_ROW,
+          new Struct(TENANT_ROW).put("id", "0-" + o).put("tenant", o % 2 == 0 ? "a" : "b"), o));
+      records.add(new SinkRecord("events", 1, null, null, TENANT_ROW,
+          new Struct(TENANT_ROW).put("id", "1-" + o).put("tenant", "c"), o));
+    }
+    router.put(records);
+    router.close(List.of(p0, p1));
+    router.stop();
+    Files.createDirectories(dir.resolve("by/not-a-table")); // no _delta_log: not listed
+    Files.writeString(dir.resolve("by/stray-file"), "x");
+
+    Map<TopicPartition, Long> patch = new HashMap<>();
+    patch.put(p0, 40L);
+    patch.put(p1, 70L);
+    assertTrue(new DeltaSinkConnector().alterOffsets(props(routed), patch));
+    OffsetDomain domain = new OffsetDomain("conn");
+    for (String tenant : List.of("a", "b")) {
+      TableReader t = new TableReader(DeltaTable.qualify(dir.resolve("by/" + tenant).toString()));
+      assertEquals(39, OffsetDomain.decode(t.domain(domain.name(p0)).orElseThrow()).offset(),
+          tenant);
+      assertTrue(t.domain(domain.name(p1)).isEmpty(), tenant + " never held p1: none added");
+    }
+    TableReader c = new TableReader(DeltaTable.qualify(dir.resolve("by/c").toString()));
+    assertEquals(69, OffsetDomain.decode(c.domain(domain.name(p1)).orElseThrow()).offset());
+    assertTrue(c.domain(domain.name(p0)).isEmpty());
+    assertTrue(!Files.exists(dir.resolve("by/not-a-table/_delta_log")));
   }
 }
