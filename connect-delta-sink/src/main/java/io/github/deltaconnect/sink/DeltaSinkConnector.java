@@ -129,10 +129,19 @@ public class DeltaSinkConnector extends SinkConnector {
         new DeltaSinkConfig(connectorConfigs);
       } catch (ConfigException e) {
         String property = propertyOf(e);
+        boolean attached = false;
         for (ConfigValue v : config.configValues()) {
           if (v.name().equals(property)) {
             v.addErrorMessage(e.getMessage());
+            attached = true;
           }
+        }
+        if (!attached) {
+          // A property outside the ConfigDef (delta.gate.<name>.*): Connect reports values it has
+          // no definition for too, so the error is neither lost nor pinned on another property.
+          ConfigValue v = new ConfigValue(property == null ? DeltaSinkConfig.GATES : property);
+          v.addErrorMessage(e.getMessage());
+          config.configValues().add(v);
         }
       }
     }

@@ -56,4 +56,20 @@ class DeltaSinkConnectorTest {
     assertEquals(Map.of(), errors(new DeltaSinkConnector().validate(sink(dir,
         "rules", "u", "rule.u.type", "not_null", "rule.u.field", "user_id"))));
   }
+
+  @Test
+  void aBadGatePropertyShowsAtValidationUnderItsOwnName(@TempDir Path dir) {
+    Map<String, String> p = new HashMap<>();
+    p.put("connector.class", DeltaSinkConnector.class.getName());
+    p.put("topics", "events");
+    p.put("delta.table.location", dir.toUri().toString());
+    p.put("delta.gates", "nulls");
+    p.put("delta.gate.nulls.metric", "null_rate_user_id");
+    p.put("delta.gate.nulls.threshold", "3");
+    Map<String, List<String>> errors = errors(new DeltaSinkConnector().validate(p));
+    assertEquals(List.of("delta.gate.nulls.threshold"), List.copyOf(errors.keySet()),
+        errors.toString());
+    assertTrue(errors.get("delta.gate.nulls.threshold").get(0).contains("at most 1"),
+        errors.toString());
+  }
 }

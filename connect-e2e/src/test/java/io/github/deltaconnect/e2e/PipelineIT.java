@@ -65,8 +65,7 @@ class PipelineIT {
 
   @Test
   void connectsVerdictIsMappedBackToTheYamlLine() throws Exception {
-    // Valid for the renderer, refused by the sink: a quarantine gate with upserts is not, but an
-    // idempotency key is fine... a threshold above 1 for a null rate is refused by the sink only.
+    // Well-formed for the renderer, refused by the sink's validate(): a null rate above 1.
     Path file = tmp.resolve("bad.yaml");
     Files.writeString(file, """
         pipeline:
