@@ -215,6 +215,25 @@ class RendererTest {
   }
 
   @Test
+  void badRulesAreErrorsWithPathAndLine() throws Exception {
+    List<String> e = errors(render(minimal("""
+        quality:
+          rules:
+            - name: spend
+              type: cel
+              expression: message.amount > 0
+            - type: not_null
+              field: user_id
+        """)));
+    assertEquals(2, e.size(), e.toString());
+    assertTrue(e.get(0).startsWith("error: quality.rules[0].expression (line 12): unknown rule"
+        + " property 'expression'"), e.get(0));
+    assertTrue(e.get(0).contains("expr,"), e.get(0));
+    assertTrue(e.get(1).startsWith("error: quality.rules[1] (line 13): each rule needs a distinct"
+        + " name"), e.get(1));
+  }
+
+  @Test
   void unreadableYamlNamesTheLine() throws Exception {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "pipeline:\n  name: [unclosed\n");

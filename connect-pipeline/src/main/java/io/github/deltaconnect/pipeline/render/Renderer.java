@@ -24,8 +24,10 @@ public final class Renderer {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
   private static final Set<String> GATE_ACTIONS =
       Set.of("halt_and_alert", "quarantine", "alert", "registry_validation");
-  private static final Set<String> RULE_PROPERTIES = Set.of("type", "field", "action", "min",
-      "max", "pattern", "values", "expression", "max.age", "min.length", "max.length", "message");
+  /** The quality transform's per-rule properties (QualityRulesConfig), '_' for '.' in YAML. */
+  private static final Set<String> RULE_PROPERTIES = Set.of("type", "field", "fields", "action",
+      "min", "max", "min.inclusive", "max.inclusive", "pattern", "values", "min.length",
+      "max.length", "max.age.ms", "max.future.ms", "unit", "expr", "show.value");
 
   private final List<Message> messages = new ArrayList<>();
   private final Map<String, String> config = new LinkedHashMap<>();
