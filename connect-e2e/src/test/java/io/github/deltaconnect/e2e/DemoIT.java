@@ -3,26 +3,42 @@ package io.github.deltaconnect.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.deltaconnect.e2e.demo.DemoReport;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's run command, on a smaller scale: same code path, same config example. */
+/** The README's run command in its short mode: same code path, same pipeline file. */
 class DemoIT {
   @TempDir
   Path tmp;
 
   @Test
-  void theRunCommandLandsTheSampleEventsAndAccountsForEveryRecord() throws Exception {
-    Demo.Result r = Demo.run(tmp.resolve("demo/events"), 600, Duration.ofMinutes(3));
-    // 600 per partition: seq 250 is not JSON, seq 400 has an unknown field, 4 partitions.
-    assertEquals(2400, r.produced());
-    assertEquals(8, r.dlq());
-    assertEquals(2392, r.table().rows());
-    assertTrue(r.balanced());
-    assertEquals(4, r.table().storedOffsets().size());
-    assertTrue(r.table().render().contains("partition_date=2026-11-27/region=eu-west"),
-        r.table().render());
+  void theRunCommandAccountsForEveryRecordAndShowsContractsGatesAndQuarantine() throws Exception {
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+    DemoReport r = Demo.run(new Demo.Options(tmp, 3, 400, false, Duration.ofMinutes(3)),
+        new PrintStream(progress, true));
+    String summary = r.render();
+    assertTrue(r.balanced(), summary);
+    assertTrue(progress.toString().contains("created connector events-curated"),
+        progress.toString());
+    assertTrue(progress.toString().contains("produced"), progress.toString());
+    // The burst without user_id tripped the quarantine gate; nothing else did.
+    assertTrue(r.quarantineRows() >= 300 - 10, summary);
+    // Each kind of bad record reached the DLQ under its own reason.
+    assertTrue(r.dlqByReason().containsKey("converter: not valid JSON"), summary);
+    assertTrue(r.dlqByReason().containsKey("quality rule failed: amount_not_negative"), summary);
+    assertTrue(r.dlqByReason().keySet().stream().anyMatch(k -> k.startsWith("sink (TASK_PUT)")
+        && k.contains("user_id")), summary);
+    assertEquals(r.producedByKind().get("not JSON"),
+        r.dlqByReason().get("converter: not valid JSON"), summary);
+    assertTrue(r.droppedByRules() > 0 && r.duplicatesLeftOut() > 0, summary);
+    assertTrue(r.rowsWithChannel() > 0, "the compatible change added a column: " + summary);
+    assertTrue(r.lastCommits().stream().anyMatch(l -> l.contains("null_rate_user_id")),
+        summary);
+    assertTrue(summary.contains("== produced"), summary);
   }
 }

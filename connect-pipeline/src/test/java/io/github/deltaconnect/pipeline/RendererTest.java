@@ -199,8 +199,9 @@ class RendererTest {
         observability:
           alerts:
             slack: https://hooks.slack.com/services/T/B/x
-        """));
+        """).replace("path: /lake/orders", "path: /lake/orders\n  schema_evolution: add_columns"));
     assertTrue(r.ok(), r.messages().toString());
+    assertEquals("add-columns", r.connectors().get(0).config().get("delta.schema.evolution"));
     Map<String, String> cfg = r.connectors().get(0).config();
     assertEquals("partition_date=date(event_ts)", cfg.get("delta.partition.derived"));
     assertEquals("dq", cfg.get("transforms"));

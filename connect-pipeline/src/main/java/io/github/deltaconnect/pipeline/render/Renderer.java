@@ -231,7 +231,8 @@ public final class Renderer {
     if (required(e, "storage")) {
       return;
     }
-    allow(e, "format", "path", "time_travel", "optimize", "partition_evolution");
+    allow(e, "format", "path", "time_travel", "optimize", "partition_evolution",
+        "schema_evolution");
     Map<String, Entry> m = e.map();
     Entry format = m.get("format");
     if (format != null && !"delta".equals(format.text())) {
@@ -258,6 +259,14 @@ public final class Renderer {
       Boolean on = bool(optimize);
       if (on != null) {
         put("delta.compaction.enabled", on.toString(), optimize);
+      }
+    }
+    Entry evolution = m.get("schema_evolution");
+    if (evolution != null) {
+      if ("none".equals(evolution.text()) || "add_columns".equals(evolution.text())) {
+        put("delta.schema.evolution", evolution.text().replace('_', '-'), evolution);
+      } else {
+        error(evolution, "'" + evolution.text() + "': none or add_columns");
       }
     }
     if (m.containsKey("partition_evolution")) {
