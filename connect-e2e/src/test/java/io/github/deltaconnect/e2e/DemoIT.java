@@ -19,9 +19,10 @@ class DemoIT {
   @Test
   void theRunCommandAccountsForEveryRecordAndShowsContractsGatesAndQuarantine() throws Exception {
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
-    DemoReport r = Demo.run(new Demo.Options(tmp, 3, 400, false, Duration.ofMinutes(3)),
+    Demo.Outcome outcome = Demo.run(new Demo.Options(tmp, 3, 400, false, Duration.ofMinutes(3)),
         new PrintStream(progress, true));
-    String summary = r.render();
+    DemoReport r = outcome.events();
+    String summary = outcome.render();
     assertTrue(r.balanced(), summary);
     assertTrue(progress.toString().contains("created connector events-curated"),
         progress.toString());
@@ -40,5 +41,15 @@ class DemoIT {
     assertTrue(r.lastCommits().stream().anyMatch(l -> l.contains("null_rate_user_id")),
         summary);
     assertTrue(summary.contains("== produced"), summary);
+
+    // Orders: the contract refused each kind of bad record with its reason; the replay of the
+    // last day under contract v2 added exactly that day's large orders, each order once.
+    Demo.OrdersRun orders = outcome.orders();
+    assertTrue(orders.ok(), summary);
+    assertTrue(orders.dlqByReason().keySet().containsAll(java.util.Set.of(
+        "[RULE_FAILED] rule amountCap", "[NOT_WIRE_FORMAT]", "[CORRUPT]")), summary);
+    assertTrue(orders.largeByDay().get("day 3") > 0, summary);
+    assertEquals(orders.rowsPerDayBefore().get("day 1"), orders.rowsPerDayAfter().get("day 1"));
+    assertTrue(progress.toString().contains("~ value.converter.contract.file"), progress.toString());
   }
 }

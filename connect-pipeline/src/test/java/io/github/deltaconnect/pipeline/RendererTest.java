@@ -235,6 +235,23 @@ class RendererTest {
   }
 
   @Test
+  void aLocalContractAndReplaceReplaysMap() throws Exception {
+    Renderer.Result r = render(minimal("").replace("dead_letter_topic: orders.dlq",
+        "dead_letter_topic: orders.dlq\n  contract_file: /etc/contracts/orders.json\n"
+            + "  replay: replace").replace("path: /lake/orders",
+        "path: /lake/orders\n  lineage_columns: true"));
+    assertTrue(r.ok(), r.messages().toString());
+    Map<String, String> cfg = r.connectors().get(0).config();
+    assertEquals("io.github.deltaconnect.contract.ContractConverter", cfg.get("value.converter"));
+    assertEquals("/etc/contracts/orders.json", cfg.get("value.converter.contract.file"));
+    assertEquals("replace", cfg.get("delta.replay.mode"));
+    assertEquals("true", cfg.get("delta.metadata.columns"));
+    assertEquals(List.of("error: ingestion.replay (line 6): 'rewind': append or replace"),
+        errors(render(minimal("").replace("dead_letter_topic: orders.dlq",
+            "dead_letter_topic: orders.dlq\n  replay: rewind"))));
+  }
+
+  @Test
   void unreadableYamlNamesTheLine() throws Exception {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(file, "pipeline:\n  name: [unclosed\n");

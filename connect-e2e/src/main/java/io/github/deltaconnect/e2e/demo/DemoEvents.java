@@ -16,8 +16,9 @@ import java.util.Map;
 public final class DemoEvents {
   public static final String[] REGIONS = {"eu-west", "us-east", "ap-south"};
   static final String[] SOURCES = {"web", "mobile", "pos"};
-  static final long T0 = Instant.parse("2026-11-27T00:00:00Z").toEpochMilli();
-  static final long DAY = 86_400_000L;
+  /** The first simulated day starts here (UTC). */
+  public static final long T0 = Instant.parse("2026-11-27T00:00:00Z").toEpochMilli();
+  public static final long DAY = 86_400_000L;
 
   private static final String FIELDS =
       "{\"field\":\"event_id\",\"type\":\"string\",\"optional\":false},"

@@ -105,8 +105,8 @@ public final class Renderer {
     if (required(e, "ingestion")) {
       return;
     }
-    allow(e, "source", "topics", "consumer_group", "schema_registry", "dead_letter_topic",
-        "tasks_max");
+    allow(e, "source", "topics", "consumer_group", "schema_registry", "contract_file",
+        "dead_letter_topic", "tasks_max", "replay");
     Map<String, Entry> m = e.map();
     Entry source = m.get("source");
     if (source != null && !"kafka".equals(source.text())) {
@@ -140,12 +140,31 @@ public final class Renderer {
     }
     config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
     Entry registry = m.get("schema_registry");
+    Entry contract = m.get("contract_file");
     if (registry != null && url(registry) != null) {
       put("value.converter", CONTRACT_CONVERTER, registry);
       put("value.converter.schema.registry.url", registry.text().trim(), registry);
-    } else if (registry == null) {
+    }
+    if (contract != null) {
+      if (contract.text() == null || contract.text().isBlank()) {
+        error(contract, "the path of a contract file (.avsc, or a registration .json with"
+            + " schema and ruleSet)");
+      } else {
+        put("value.converter", CONTRACT_CONVERTER, contract);
+        put("value.converter.contract.file", contract.text().trim(), contract);
+      }
+    }
+    if (registry == null && contract == null) {
       config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
       config.put("value.converter.schemas.enable", "true");
+    }
+    Entry replay = m.get("replay");
+    if (replay != null) {
+      if ("append".equals(replay.text()) || "replace".equals(replay.text())) {
+        put("delta.replay.mode", replay.text(), replay);
+      } else {
+        error(replay, "'" + replay.text() + "': append or replace");
+      }
     }
     Entry dlq = m.get("dead_letter_topic");
     if (dlq != null) {
@@ -232,7 +251,7 @@ public final class Renderer {
       return;
     }
     allow(e, "format", "path", "time_travel", "optimize", "partition_evolution",
-        "schema_evolution");
+        "schema_evolution", "lineage_columns");
     Map<String, Entry> m = e.map();
     Entry format = m.get("format");
     if (format != null && !"delta".equals(format.text())) {
@@ -259,6 +278,13 @@ public final class Renderer {
       Boolean on = bool(optimize);
       if (on != null) {
         put("delta.compaction.enabled", on.toString(), optimize);
+      }
+    }
+    Entry lineage = m.get("lineage_columns");
+    if (lineage != null) {
+      Boolean on = bool(lineage);
+      if (on != null) {
+        put("delta.metadata.columns", on.toString(), lineage);
       }
     }
     Entry evolution = m.get("schema_evolution");
