@@ -251,6 +251,87 @@ class RendererTest {
             "dead_letter_topic: orders.dlq\n  replay: rewind"))));
   }
 
+  /** Each remaining error branch: the YAML to splice into a valid file, and the message start. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "source: files|ingestion.source (line 6): 'files': only kafka is a source here",
+      "tasks_max: 0|ingestion.tasks_max (line 6): 0 is out of range [1, 1024]",
+      "tasks_max: many|ingestion.tasks_max (line 6): 'many' is not a whole number",
+      "schema_registry: ftp://sr|ingestion.schema_registry (line 6): 'ftp://sr' is not an"
+          + " http(s) URL",
+      "contract_file: ''|ingestion.contract_file (line 6): the path of a contract file",
+      "topics: [ 'bad topic' ]|ingestion.topics (line 6): 'bad topic' is not a Kafka topic name"})
+  void everyIngestionValueIsChecked(String yaml, String message) throws Exception {
+    String file = minimal("").replace("dead_letter_topic: orders.dlq",
+        "dead_letter_topic: orders.dlq\n  " + yaml);
+    if (yaml.startsWith("topics:")) {
+      file = file.replace("  topics: [orders]\n", "");
+      message = message.replace("line 6", "line 5");
+    }
+    List<String> e = errors(render(file));
+    assertEquals(1, e.size(), e.toString());
+    assertTrue(e.get(0).startsWith("error: " + message), e.get(0));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "time_travel: maybe|storage.time_travel (line 8): 'maybe': true or false",
+      "optimize: yes please|storage.optimize (line 8): 'yes please': true or false",
+      "schema_evolution: drop_columns|storage.schema_evolution (line 8): 'drop_columns': none"
+          + " or add_columns",
+      "lineage_columns: 1|storage.lineage_columns (line 8): '1': true or false"})
+  void everyStorageValueIsChecked(String yaml, String message) throws Exception {
+    List<String> e = errors(render(minimal("").replace("path: /lake/orders",
+        "path: /lake/orders\n  " + yaml)));
+    assertEquals(List.of("error: " + message), e);
+  }
+
+  @Test
+  void transformationAndGateValuesAreChecked() throws Exception {
+    List<String> e = errors(render(minimal("""
+        transformation:
+          idempotency_key: []
+          max_batch_records: -5
+          derived_partitions:
+            partition_date: event_ts + 1
+        quality:
+          gates:
+            - metric: row_count
+              action: explode
+            - name: twice
+              metric: row_count
+            - name: twice
+              metric: schema_hash
+        """)));
+    assertEquals(List.of(
+        "error: transformation.max_batch_records (line 10): -5 is out of range [1, 2147483647]",
+        "error: transformation.idempotency_key (line 9): an empty idempotency_key: name the"
+            + " fields that identify a record",
+        "error: transformation.derived_partitions.partition_date (line 12): 'event_ts + 1': a"
+            + " function of one field, e.g. date(event_ts)",
+        "error: quality.gates[0].action (line 16): 'explode': one of alert, halt_and_alert,"
+            + " quarantine, registry_validation",
+        "error: quality.gates[2].name (line 19): gate name 'twice' is invalid or used twice; give"
+            + " each gate a distinct name:"), e);
+  }
+
+  @Test
+  void warningsForAMissingDlqTimeTravelOffAndAChannelName() throws Exception {
+    Renderer.Result r = render(minimal("""
+        observability:
+          metrics: [kafka_lag, gpu_temperature]
+        """).replace("  dead_letter_topic: orders.dlq\n", "")
+        .replace("path: /lake/orders", "path: /lake/orders\n  time_travel: false"));
+    assertTrue(r.ok(), r.messages().toString());
+    Map<String, Message> w = warnings(r);
+    assertTrue(w.get("ingestion").text().contains("errors.tolerance=none"), w.toString());
+    assertTrue(w.get("storage.time_travel").text().contains("cannot be turned off"),
+        w.toString());
+    assertTrue(w.get("observability.metrics[1]").text().contains("gpu_temperature"),
+        w.toString());
+    assertEquals(3, w.size(), w.toString());
+  }
+
   @Test
   void unreadableYamlNamesTheLine() throws Exception {
     Path file = dir.resolve("bad.yaml");
