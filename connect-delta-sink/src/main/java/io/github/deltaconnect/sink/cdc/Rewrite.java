@@ -4,7 +4,6 @@ import io.delta.kernel.Scan;
 import io.delta.kernel.ScanBuilder;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.data.ColumnarBatch;
-import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.expressions.And;
@@ -27,6 +26,7 @@ import io.github.deltaconnect.sink.dedup.KeyIndex;
 import io.github.deltaconnect.sink.dedup.Segment;
 import io.github.deltaconnect.sink.dedup.Scalars;
 import io.github.deltaconnect.sink.write.DataFiles;
+import io.github.deltaconnect.sink.write.KeptRows;
 import io.github.deltaconnect.sink.write.ParquetFiles;
 import io.github.deltaconnect.sink.write.TableFiles;
 import io.github.deltaconnect.sink.write.PartitionValues;
@@ -191,53 +191,37 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
       // File by file: a rewritten file keeps the key range it had, so the statistics keep
       // pruning for later batches (merging small files is compaction's job).
       for (Row scanFile : candidates) {
-        List<ColumnarBatch> chunks = new ArrayList<>();
-        int[] kept = new int[64];
-        int keptCount = 0;
-        boolean touched = false;
-        int base = 0;
-        for (FilteredColumnarBatch chunk : TableFiles.read(engine, scanState, scanFile)) {
-          ColumnarBatch data = chunk.getData();
-          for (int r = 0; r < data.getSize(); r++) {
-            if (!TableFiles.live(chunk, r)) {
-              continue; // deleted by a deletion vector: not a row of the table
-            }
-            long ref = -1;
-            Object[] values = readKeys.values(data, r);
-            if (anyNonNull(values)) {
-              hasher.hash(values);
-              ref = buffer.find(hasher.hi(), hasher.lo());
-            }
-            if (ref >= 0) {
-              found.add(ref);
-              BucketKeys keys = buffer.bucketKeys((int) (ref >>> 32));
-              int row = (int) ref;
-              long order = keys.order(row);
-              Object stored = orderOrdinal < 0 ? null
-                  : Scalars.read(data.getColumnVector(orderOrdinal), r);
-              if (order != RecordBuffer.UNORDERED && stored instanceof Long s && order < s) {
-                stale.add(ref); // the table holds a newer change of this key: keep its row
-              } else {
-                touched = true;
-                counts[keys.deleted(row) ? 1 : 0]++;
-                continue;
-              }
-            }
-            if (keptCount == kept.length) {
-              kept = Arrays.copyOf(kept, keptCount * 2);
-            }
-            kept[keptCount++] = base + r;
+        KeptRows kept = new KeptRows();
+        int changed = kept.add(engine, scanState, scanFile, (data, r) -> {
+          Object[] values = readKeys.values(data, r);
+          if (!anyNonNull(values)) {
+            return true;
           }
-          chunks.add(data);
-          base += data.getSize();
-        }
-        if (!touched) {
+          hasher.hash(values);
+          long ref = buffer.find(hasher.hi(), hasher.lo());
+          if (ref < 0) {
+            return true; // no change of this key in the batch
+          }
+          found.add(ref);
+          BucketKeys keys = buffer.bucketKeys((int) (ref >>> 32));
+          int row = (int) ref;
+          long order = keys.order(row);
+          Object stored = orderOrdinal < 0 ? null
+              : Scalars.read(data.getColumnVector(orderOrdinal), r);
+          if (order != RecordBuffer.UNORDERED && stored instanceof Long s && order < s) {
+            stale.add(ref); // the table holds a newer change of this key: keep its row
+            return true;
+          }
+          counts[keys.deleted(row) ? 1 : 0]++;
+          return false;
+        });
+        if (changed == 0) {
           continue; // the statistics matched, no row did: the file stays
         }
         removes.add(TableFiles.remove(scanFile, true));
-        copied += keptCount; // none: every row of the file changed, and no file replaces it
-        written.add(TableFiles.rewrite(engine, txnState, txnSchema, writer, readSchema,
-            partitionColumns, chunks, kept, keptCount));
+        copied += kept.count(); // none: every row of the file changed, and no file replaces it
+        written.add(kept.write(engine, txnState, txnSchema, writer, readSchema,
+            partitionColumns));
       }
     } catch (RuntimeException e) {
       written.forEach(f -> f.delete(engine));

@@ -3,17 +3,10 @@ package io.github.deltaconnect.sink.gate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
+import io.github.deltaconnect.sink.delivery.JsonPost;
+import io.github.deltaconnect.sink.delivery.Outbox;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,42 +18,39 @@ import org.slf4j.LoggerFactory;
  * alert is what is lost, counted and logged). {@link #close} waits a bounded time for queued
  * alerts (a halt's alert must get out before the task ends), then stops the thread.
  *
- * <p>Plain {@link HttpURLConnection}, not the JDK 17 HttpClient: that one cannot be closed, and
- * its selector thread would outlive the task.
+ * <p>Calls go through {@link JsonPost} (no client thread outlives the task) on an {@link Outbox}.
  */
 public final class Alerts implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Alerts.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   static final int QUEUE = 100;
 
-  private final URI webhook;
-  private final Duration timeout;
-  private final int retries;
-  private final Duration backoff;
-  private final ThreadPoolExecutor thread;
-  private final AtomicLong sent = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
+  private final JsonPost webhook;
+  /** Null without a webhook: log lines only. */
+  private final Outbox outbox;
 
   /** {@code webhook} null: log lines only. */
   public Alerts(URI webhook, Duration timeout, int retries, Duration backoff, String threadName) {
-    this.webhook = webhook;
-    this.timeout = timeout;
-    this.retries = retries;
-    this.backoff = backoff;
-    if (webhook == null) {
-      this.thread = null;
-    } else {
-      this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-          new ArrayBlockingQueue<>(QUEUE), r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-          }, (r, executor) -> {
-            failed.incrementAndGet();
-            LOG.warn("Gate alert queue full ({} waiting): an alert was not sent to the webhook"
-                + " (it is in the log)", QUEUE);
-          });
+    this.webhook = webhook == null ? null : new JsonPost(webhook, timeout, retries, backoff,
+        java.util.Optional.empty(), "Gate alert webhook", true);
+    // At stop, one request's time: enough for the alert of a halt, queued just before; a
+    // receiver that is down must not hold the task's stop (Connect gives it 5 s by default).
+    this.outbox = webhook == null ? null : new Outbox(threadName, QUEUE,
+        Duration.ofMillis(Math.min(timeout.toMillis() + 1000, 5000)));
+  }
+
+  private void queue(String body) {
+    if (outbox != null && !outbox.submit(() -> deliver(body))) {
+      LOG.warn("Gate alert queue full ({} waiting): an alert was not sent to the webhook"
+          + " (it is in the log)", QUEUE);
     }
+  }
+
+  private boolean deliver(String body) {
+    java.util.Optional<String> failure = webhook.post(body);
+    failure.ifPresent(f -> LOG.error("Gate alert not delivered to the webhook ({}; it is in the"
+        + " log above)", f));
+    return failure.isEmpty();
   }
 
   /**
@@ -77,9 +67,7 @@ public final class Alerts implements AutoCloseable {
     } else {
       LOG.error("Quality gate halt: {}", line);
     }
-    if (thread != null) {
-      thread.execute(() -> post(line));
-    }
+    queue(line);
   }
 
   /**
@@ -109,9 +97,7 @@ public final class Alerts implements AutoCloseable {
     } else {
       LOG.info("Freshness SLA cleared: {}", line);
     }
-    if (thread != null) {
-      thread.execute(() -> post(line));
-    }
+    queue(line);
   }
 
   static ObjectNode payload(String table, String connector, int task, GateDecision decision,
@@ -147,91 +133,21 @@ public final class Alerts implements AutoCloseable {
     return root;
   }
 
-  private void post(String body) {
-    long wait = backoff.toMillis();
-    for (int attempt = 0; attempt <= retries; attempt++) {
-      String outcome;
-      try {
-        int status = send(body);
-        if (status / 100 == 2) {
-          sent.incrementAndGet();
-          return;
-        }
-        outcome = "HTTP " + status;
-        if (status / 100 == 4 && status != 429 && status != 408) {
-          break; // the receiver refuses this payload: retrying will not change its mind
-        }
-      } catch (IOException e) {
-        outcome = e.getClass().getSimpleName(); // no message: it may carry the (secret) URL
-      }
-      LOG.warn("Gate alert webhook attempt {} of {} failed: {}", attempt + 1, retries + 1, outcome);
-      if (attempt < retries) {
-        try {
-          Thread.sleep(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-        wait = Math.min(wait * 2, 30_000);
-      }
-    }
-    failed.incrementAndGet();
-    LOG.error("Gate alert not delivered to the webhook (it is in the log above)");
-  }
-
-  private int send(String body) throws IOException {
-    HttpURLConnection c = (HttpURLConnection) webhook.toURL().openConnection();
-    try {
-      c.setConnectTimeout((int) timeout.toMillis());
-      c.setReadTimeout((int) timeout.toMillis());
-      c.setRequestMethod("POST");
-      c.setDoOutput(true);
-      c.setRequestProperty("Content-Type", "application/json");
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      c.setFixedLengthStreamingMode(bytes.length);
-      try (OutputStream out = c.getOutputStream()) {
-        out.write(bytes);
-      }
-      int status = c.getResponseCode();
-      try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-        if (in != null) {
-          in.readAllBytes(); // drain, so the connection can be reused
-        }
-      }
-      return status;
-    } finally {
-      c.disconnect();
-    }
-  }
-
   /** Alerts the webhook accepted. */
   public long sent() {
-    return sent.get();
+    return outbox == null ? 0 : outbox.sent();
   }
 
   /** Alerts that could not be delivered (refused, timed out, queue full). */
   public long failed() {
-    return failed.get();
+    return outbox == null ? 0 : outbox.failed();
   }
 
   /** Waits a bounded time for queued alerts, then stops the thread. */
   @Override
   public void close() {
-    if (thread == null) {
-      return;
-    }
-    thread.shutdown();
-    try {
-      // One request's time: enough for the alert of a halt, queued just before; a receiver that
-      // is down must not hold the task's stop (Connect gives it 5 s by default).
-      if (!thread.awaitTermination(Math.min(timeout.toMillis() + 1000, 5000),
-          TimeUnit.MILLISECONDS)) {
-        LOG.warn("Gate alerts still queued at stop were dropped (they are in the log)");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      thread.shutdownNow();
+    if (outbox != null && !outbox.drain()) {
+      LOG.warn("Gate alerts still queued at stop were dropped (they are in the log)");
     }
   }
 }

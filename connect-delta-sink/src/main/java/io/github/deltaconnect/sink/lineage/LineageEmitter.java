@@ -4,12 +4,11 @@ import io.delta.kernel.types.StructField;
 import io.delta.kernel.types.StructType;
 import io.github.deltaconnect.sink.buffer.OffsetRange;
 import io.github.deltaconnect.sink.config.DeltaSinkConfig;
+import io.github.deltaconnect.sink.delivery.JsonPost;
+import io.github.deltaconnect.sink.delivery.Outbox;
 import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineageClientUtils;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -20,11 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * OpenLineage run events, one COMPLETE event per commit: job = the connector, inputs = the batch's
  * Kafka topics (its offset ranges in a {@code kafkaOffsets} run facet), output = the Delta table
- * with its schema, the version committed and the rows and bytes added. Events go out on a thread
- * of their own through the JDK's HTTP client, both owned by the task and closed with it: a slow or
- * failing receiver is counted and logged, and never slows or fails a commit (events beyond a
- * bounded queue are dropped and counted as failed).
+ * with its schema, the version committed and the rows and bytes added. Events go out on an
+ * {@link Outbox} thread the task owns and closes (through {@link JsonPost}, whose connections
+ * leave no thread behind): a slow or failing receiver is counted and logged, and never slows or
+ * fails a commit (events beyond a bounded queue are dropped and counted as failed).
  */
 public final class LineageEmitter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LineageEmitter.class);
@@ -43,16 +37,12 @@ public final class LineageEmitter implements AutoCloseable {
       URI.create("https://github.com/deltaconnect/kafka-connect-delta/connect-delta-sink");
   private static final int QUEUE = 1000;
 
-  private final URI endpoint;
-  private final Optional<String> apiKey;
   private final String jobNamespace;
   private final String jobName;
   private final String kafkaNamespace;
   private final OpenLineage ol = new OpenLineage(PRODUCER);
-  private final HttpClient http;
-  private final ThreadPoolExecutor sender;
-  private final AtomicLong sent = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
+  private final JsonPost receiver;
+  private final Outbox outbox;
   private volatile long lastWarnMs;
 
   /** Null when {@code config} sends no events. */
@@ -64,18 +54,12 @@ public final class LineageEmitter implements AutoCloseable {
 
   LineageEmitter(URI endpoint, Optional<String> apiKey, String jobNamespace, String jobName,
       String kafkaNamespace, String threadName) {
-    this.endpoint = endpoint;
-    this.apiKey = apiKey;
     this.jobNamespace = jobNamespace;
     this.jobName = jobName;
     this.kafkaNamespace = kafkaNamespace;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-        new ArrayBlockingQueue<>(QUEUE), r -> {
-          Thread t = new Thread(r, threadName);
-          t.setDaemon(true);
-          return t;
-        });
+    this.receiver = new JsonPost(endpoint, Duration.ofSeconds(10), 0, Duration.ZERO, apiKey,
+        "OpenLineage event", false);
+    this.outbox = new Outbox(threadName, QUEUE, Duration.ofSeconds(5));
   }
 
   /** A commit of {@code rows} rows ({@code bytes} in {@code files} files) at {@code version}. */
@@ -86,13 +70,12 @@ public final class LineageEmitter implements AutoCloseable {
       json = OpenLineageClientUtils.toJson(event(tableLocation, version, schema, ranges, rows,
           bytes));
     } catch (RuntimeException e) {
-      failed(e);
+      outbox.failedBeforeQueue();
+      warn(e.toString());
       return;
     }
-    try {
-      sender.execute(() -> send(json));
-    } catch (RejectedExecutionException e) {
-      failed(new IllegalStateException("more than " + QUEUE + " events waiting, or stopped"));
+    if (!outbox.submit(() -> send(json))) {
+      warn("more than " + QUEUE + " events waiting, or stopped");
     }
   }
 
@@ -151,57 +134,32 @@ public final class LineageEmitter implements AutoCloseable {
         scheme.equals("s3") && path.startsWith("/") ? path.substring(1) : path};
   }
 
-  private void send(String json) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
-        .timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json));
-    apiKey.ifPresent(k -> request.header("Authorization", "Bearer " + k));
-    try {
-      HttpResponse<String> response = http.send(request.build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 == 2) {
-        sent.incrementAndGet();
-      } else {
-        failed(new IllegalStateException("HTTP " + response.statusCode()));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      failed(e);
-    } catch (Exception e) {
-      failed(e);
-    }
+  private boolean send(String json) {
+    Optional<String> failure = receiver.post(json);
+    failure.ifPresent(this::warn);
+    return failure.isEmpty();
   }
 
-  private void failed(Exception e) {
-    failed.incrementAndGet();
+  private void warn(String why) {
     long now = System.currentTimeMillis();
     if (now - lastWarnMs > 60_000) { // a receiver that is down would fill the log otherwise
       lastWarnMs = now;
       LOG.warn("OpenLineage event for {} not delivered ({} failed so far): {}", jobName,
-          failed.get(), e.toString());
+          outbox.failed() + 1, why);
     }
   }
 
   public long sent() {
-    return sent.get();
+    return outbox.sent();
   }
 
   public long failed() {
-    return failed.get();
+    return outbox.failed();
   }
 
   /** Sends what is queued (up to 5 s), then stops the thread. */
   @Override
   public void close() {
-    sender.shutdown();
-    try {
-      if (!sender.awaitTermination(5, TimeUnit.SECONDS)) {
-        sender.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      sender.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    outbox.close();
   }
 }

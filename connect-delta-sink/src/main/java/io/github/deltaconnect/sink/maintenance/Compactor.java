@@ -5,8 +5,6 @@ import io.delta.kernel.Scan;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.Transaction;
 import io.delta.kernel.TransactionCommitResult;
-import io.delta.kernel.data.ColumnarBatch;
-import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.ConcurrentWriteException;
@@ -16,10 +14,10 @@ import io.delta.kernel.utils.CloseableIterable;
 import io.github.deltaconnect.sink.commit.DeltaTable;
 import io.github.deltaconnect.sink.commit.HistoryCommitter;
 import io.github.deltaconnect.sink.write.DataFiles;
+import io.github.deltaconnect.sink.write.KeptRows;
 import io.github.deltaconnect.sink.write.Iterators;
 import io.github.deltaconnect.sink.write.TableFiles;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,27 +94,13 @@ public final class Compactor {
     List<String> partitionColumns = snapshot.getPartitionColumnNames();
     Scan scan = snapshot.getScanBuilder().build();
     Row scanState = scan.getScanState(engine);
-    List<ColumnarBatch> chunks = new ArrayList<>();
-    int[] kept = new int[1024];
-    int count = 0;
-    int base = 0;
+    KeptRows rows = new KeptRows();
     for (Row file : candidate.files()) {
-      for (FilteredColumnarBatch chunk : TableFiles.read(engine, scanState, file)) {
-        ColumnarBatch data = chunk.getData();
-        for (int r = 0; r < data.getSize(); r++) {
-          if (TableFiles.live(chunk, r)) {
-            if (count == kept.length) {
-              kept = Arrays.copyOf(kept, count * 2);
-            }
-            kept[count++] = base + r;
-          }
-        }
-        chunks.add(data);
-        base += data.getSize();
-      }
+      rows.add(engine, scanState, file, (data, r) -> true); // every live row moves
     }
-    DataFiles files = TableFiles.rewrite(engine, state, txnSchema, table.files(), schema,
-        partitionColumns, chunks, kept, count);
+    int count = rows.count();
+    DataFiles files = rows.write(engine, state, txnSchema, table.files(), schema,
+        partitionColumns);
     List<Row> actions = new ArrayList<>();
     candidate.files().forEach(f -> actions.add(TableFiles.remove(f, false)));
     files.appendActions(engine, state).forEach(a -> actions.add(NoDataChange.of(a)));

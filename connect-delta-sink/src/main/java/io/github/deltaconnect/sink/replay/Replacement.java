@@ -3,8 +3,6 @@ package io.github.deltaconnect.sink.replay;
 import io.delta.kernel.Scan;
 import io.delta.kernel.Snapshot;
 import io.delta.kernel.data.ColumnVector;
-import io.delta.kernel.data.ColumnarBatch;
-import io.delta.kernel.data.FilteredColumnarBatch;
 import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.expressions.And;
@@ -15,10 +13,10 @@ import io.delta.kernel.expressions.Predicate;
 import io.delta.kernel.types.StructType;
 import io.github.deltaconnect.sink.convert.SchemaMapping;
 import io.github.deltaconnect.sink.write.DataFiles;
+import io.github.deltaconnect.sink.write.KeptRows;
 import io.github.deltaconnect.sink.write.ParquetFiles;
 import io.github.deltaconnect.sink.write.TableFiles;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -58,45 +56,25 @@ public record Replacement(List<Row> removes, DataFiles files, long replaced, lon
     long copied = 0;
     try {
       for (Row scanFile : candidates) {
-        List<ColumnarBatch> chunks = new ArrayList<>();
-        int[] kept = new int[64];
-        int keptCount = 0;
-        long gone = 0;
-        int base = 0;
-        for (FilteredColumnarBatch chunk : TableFiles.read(engine, scanState, scanFile)) {
-          ColumnarBatch data = chunk.getData();
+        KeptRows kept = new KeptRows();
+        int gone = kept.add(engine, scanState, scanFile, (data, r) -> {
           ColumnVector topics = data.getColumnVector(topicCol);
           ColumnVector partitions = data.getColumnVector(partitionCol);
           ColumnVector offsets = data.getColumnVector(offsetCol);
-          for (int r = 0; r < data.getSize(); r++) {
-            if (!TableFiles.live(chunk, r)) {
-              continue; // deleted by a deletion vector: not a row of the table
-            }
-            if (!topics.isNullAt(r) && !partitions.isNullAt(r) && !offsets.isNullAt(r)) {
-              Range range = ranges.get(new TopicPartition(topics.getString(r),
-                  partitions.getInt(r)));
-              long offset = offsets.getLong(r);
-              if (range != null && offset >= range.first() && offset <= range.last()) {
-                gone++;
-                continue;
-              }
-            }
-            if (keptCount == kept.length) {
-              kept = Arrays.copyOf(kept, keptCount * 2);
-            }
-            kept[keptCount++] = base + r;
+          if (topics.isNullAt(r) || partitions.isNullAt(r) || offsets.isNullAt(r)) {
+            return true; // a row no Kafka record wrote: not the replay's
           }
-          chunks.add(data);
-          base += data.getSize();
-        }
+          Range range = ranges.get(new TopicPartition(topics.getString(r), partitions.getInt(r)));
+          long offset = offsets.getLong(r);
+          return range == null || offset < range.first() || offset > range.last();
+        });
         if (gone == 0) {
           continue; // the statistics matched, no row did: the file stays
         }
         replaced += gone;
-        copied += keptCount;
+        copied += kept.count();
         removes.add(TableFiles.remove(scanFile, true));
-        written.add(TableFiles.rewrite(engine, txnState, txnSchema, writer, schema,
-            partitionColumns, chunks, kept, keptCount));
+        written.add(kept.write(engine, txnState, txnSchema, writer, schema, partitionColumns));
       }
     } catch (RuntimeException e) {
       written.forEach(f -> f.delete(engine));

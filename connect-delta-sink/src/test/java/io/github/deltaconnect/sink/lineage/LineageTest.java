@@ -94,9 +94,13 @@ class LineageTest {
   }
 
   static Set<String> lineageThreads() {
+    return threads("delta-sink-lineage-");
+  }
+
+  static Set<String> threads(String prefix) {
     Set<String> names = new TreeSet<>();
     Thread.getAllStackTraces().keySet().forEach(t -> {
-      if (t.getName().startsWith("delta-sink-lineage-")) {
+      if (t.getName().startsWith(prefix)) {
         names.add(t.getName());
       }
     });
@@ -105,6 +109,7 @@ class LineageTest {
 
   @Test
   void everyCommitIsAnnouncedWithItsTopicsOffsetsTableVersionSchemaAndRows() throws Exception {
+    Set<String> httpThreadsBefore = threads("HttpClient-");
     SinkMetrics metrics = new SinkMetrics();
     TableRouter router = router(metrics);
     List<TopicPartition> tps = List.of(new TopicPartition("orders", 0),
@@ -117,6 +122,9 @@ class LineageTest {
     router.close(tps);
     router.stop(); // sends what is queued, then stops the sender thread
     assertTrue(lineageThreads().isEmpty(), "the task's lineage thread stopped: " + lineageThreads());
+    // No HTTP client thread outlives the task (the JDK 17 HttpClient's selector would).
+    assertTrue(httpThreadsBefore.containsAll(threads("HttpClient-")), threads("HttpClient-")
+        .toString());
 
     TableReader table = new TableReader(DeltaTable.qualify(dir.resolve("table").toString()));
     long commits = table.snapshot().getVersion() + 1;
