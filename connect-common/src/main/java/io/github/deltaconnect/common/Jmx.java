@@ -63,6 +63,25 @@ public final class Jmx {
     return null;
   }
 
+  /**
+   * Registers {@code mbean} as {@code name}, replacing a bean left under that name (a task of the
+   * same connector and number that did not stop cleanly). False when it fails: logged, never
+   * thrown.
+   */
+  public static boolean register(Object mbean, ObjectName name) {
+    var server = ManagementFactory.getPlatformMBeanServer();
+    try {
+      if (server.isRegistered(name)) {
+        server.unregisterMBean(name);
+      }
+      server.registerMBean(mbean, name);
+      return true;
+    } catch (Exception e) {
+      LOG.warn("Could not register JMX metrics {}: {}", name, e.toString());
+      return false;
+    }
+  }
+
   /** Removes {@code name} from the platform MBean server; null or already gone is fine. */
   public static void unregisterQuietly(ObjectName name) {
     if (name == null) {

@@ -80,12 +80,12 @@ public class DeltaSinkConnector extends SinkConnector {
       }
       byTable.forEach((destination, tableOffsets) -> {
         io.github.deltaconnect.sink.commit.DeltaTable table = lake.beside(destination.location());
-        io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(table, domain,
-            destinations.byField() ? held(table, domain, tableOffsets) : tableOffsets, replace);
+        io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(table, domain, tableOffsets,
+            replace, destinations.byField());
         if (config.quarantines()) {
           io.github.deltaconnect.sink.commit.DeltaTable q = lake.beside(destination.quarantine());
-          io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(q, domain,
-              destinations.byField() ? held(q, domain, tableOffsets) : tableOffsets, replace);
+          io.github.deltaconnect.sink.offsets.OffsetRewrite.apply(q, domain, tableOffsets,
+              replace, destinations.byField());
         }
       });
     } catch (java.io.IOException e) {
@@ -93,25 +93,6 @@ public class DeltaSinkConnector extends SinkConnector {
           + root + " to alter their offsets", e);
     }
     return true;
-  }
-
-  /**
-   * Routed by a field, a table holds only some partitions of a topic: only the offsets of those it
-   * has stored are rewritten there (a partition it never received stays absent).
-   */
-  private static Map<org.apache.kafka.common.TopicPartition, Long> held(
-      io.github.deltaconnect.sink.commit.DeltaTable table,
-      io.github.deltaconnect.sink.offsets.OffsetDomain domain,
-      Map<org.apache.kafka.common.TopicPartition, Long> offsets) {
-    return table.latest().map(snapshot -> {
-      Map<org.apache.kafka.common.TopicPartition, Long> out = new HashMap<>();
-      offsets.forEach((tp, offset) -> {
-        if (snapshot.getDomainMetadata(domain.name(tp)).isPresent()) {
-          out.put(tp, offset);
-        }
-      });
-      return out;
-    }).orElse(Map.of());
   }
 
   @Override

@@ -230,7 +230,15 @@ public final class TableSink {
         snapshot = Optional.of(committer.enableDomainMetadata(snapshot.get()));
       }
       BatchCommitter.checkWritable(snapshot.get()); // fail now, not at the first commit
-      stored.putAll(DeltaTable.storedOffsets(snapshot.get(), domain, partitions));
+      DeltaTable.stored(snapshot.get(), domain, partitions).forEach((tp, held) -> {
+        stored.put(tp, held.offset());
+        if (held.replaying()) {
+          replayUntil.put(tp, held.replaceUntil());
+          LOG.info("{} replays in replace mode: the rows of offsets {}..{} in {} are replaced as"
+              + " the replay passes them", tp, held.offset() + 1, held.replaceUntil(),
+              table.location());
+        }
+      });
     }
     Map<TopicPartition, Long> quarantined = quarantine == null ? Map.of()
         : quarantine.latest().map(q -> DeltaTable.storedOffsets(q, domain, partitions))
@@ -246,13 +254,6 @@ public final class TableSink {
     }
     committed.putAll(stored);
     publishTableOffsets(stored);
-    snapshot.ifPresent(snap -> DeltaTable.stored(snap, domain, partitions).forEach((tp, held) -> {
-      if (held.replaying()) {
-        replayUntil.put(tp, held.replaceUntil());
-        LOG.info("{} replays in replace mode: the rows of offsets {}..{} in {} are replaced as the"
-            + " replay passes them", tp, held.offset() + 1, held.replaceUntil(), table.location());
-      }
-    }));
     LOG.info("Opened {} at table {} version {}; resuming after stored offsets {}{}", partitions,
         table.location(), snapshot.map(Snapshot::getVersion).orElse(-1L), stored,
         quarantined.isEmpty() ? "" : " (quarantine table: " + quarantined + ")");
@@ -892,8 +893,7 @@ public final class TableSink {
       boolean quarantined = c.quarantinedTo() != null;
       if (lineage != null) {
         lineage.committed(quarantined ? c.quarantinedTo() : table.location(), c.version(),
-            c.tableSchema(), batch.buffer().offsetRanges(), records - c.duplicates(), c.bytes(),
-            c.files());
+            c.tableSchema(), batch.buffer().offsetRanges(), records - c.duplicates(), c.bytes());
       }
       if (quarantined) {
         metrics.quarantined(records);

@@ -9,7 +9,6 @@ import io.delta.kernel.engine.Engine;
 import io.delta.kernel.expressions.And;
 import io.delta.kernel.expressions.Column;
 import io.delta.kernel.expressions.Literal;
-import io.delta.kernel.expressions.Or;
 import io.delta.kernel.expressions.Predicate;
 import io.delta.kernel.types.BinaryType;
 import io.delta.kernel.types.BooleanType;
@@ -292,16 +291,9 @@ public record Rewrite(List<Row> removes, DataFiles files, Map<List<Object>, int[
     } catch (IllegalArgumentException unsupported) {
       return Optional.empty(); // a type without literals here: read every file
     }
-    return Optional.of(balanced(terms, 0, terms.size()));
+    return Optional.of(TableFiles.anyOf(terms));
   }
 
-  private static Predicate balanced(List<Predicate> terms, int from, int to) {
-    if (to - from == 1) {
-      return terms.get(from);
-    }
-    int mid = (from + to) >>> 1;
-    return new Or(balanced(terms, from, mid), balanced(terms, mid, to));
-  }
 
   /** Orders key values as the statistics do: numbers by value, strings by code point. */
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -181,13 +181,11 @@ public class DeltaTable implements AutoCloseable {
     return out;
   }
 
+  /** The last offset each of {@code partitions} has stored in the snapshot (absent: none). */
   public static Map<TopicPartition, Long> storedOffsets(Snapshot snapshot, OffsetDomain domain,
       Collection<TopicPartition> partitions) {
     Map<TopicPartition, Long> out = new HashMap<>();
-    for (TopicPartition tp : partitions) {
-      snapshot.getDomainMetadata(domain.name(tp))
-          .ifPresent(json -> out.put(tp, OffsetDomain.decode(json).offset()));
-    }
+    stored(snapshot, domain, partitions).forEach((tp, held) -> out.put(tp, held.offset()));
     return out;
   }
 }

@@ -62,9 +62,9 @@ public final class LineageEmitter implements AutoCloseable {
     this.outbox = new Outbox(threadName, QUEUE, Duration.ofSeconds(5));
   }
 
-  /** A commit of {@code rows} rows ({@code bytes} in {@code files} files) at {@code version}. */
+  /** A commit of {@code rows} rows ({@code bytes} of data files) at {@code version}. */
   public void committed(String tableLocation, long version, StructType schema,
-      Map<TopicPartition, OffsetRange> ranges, long rows, long bytes, int files) {
+      Map<TopicPartition, OffsetRange> ranges, long rows, long bytes) {
     String json;
     try {
       json = OpenLineageClientUtils.toJson(event(tableLocation, version, schema, ranges, rows,

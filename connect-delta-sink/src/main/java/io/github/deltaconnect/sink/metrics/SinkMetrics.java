@@ -5,7 +5,6 @@ import io.github.deltaconnect.sink.dedup.KeyIndex;
 import io.github.deltaconnect.common.Jmx;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,19 +70,16 @@ public final class SinkMetrics implements SinkMetricsMBean {
   private ObjectName name;
 
   public void register(String connector, int task) {
+    consumer = new WorkerConsumer(connector, task);
+    String scope = ",connector=" + ObjectName.quote(connector) + ",task=" + task;
+    beanPrefix = "io.github.deltaconnect:type=delta-sink-partition-metrics" + scope;
     try {
-      MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-      consumer = new WorkerConsumer(connector, task);
-      beanPrefix = "io.github.deltaconnect:type=delta-sink-partition-metrics,connector="
-          + ObjectName.quote(connector) + ",task=" + task;
-      name = new ObjectName("io.github.deltaconnect:type=delta-sink-task-metrics,connector="
-          + ObjectName.quote(connector) + ",task=" + task);
-      if (server.isRegistered(name)) {
-        server.unregisterMBean(name);
-      }
-      server.registerMBean(this, name);
-    } catch (Exception e) {
+      name = new ObjectName("io.github.deltaconnect:type=delta-sink-task-metrics" + scope);
+    } catch (javax.management.MalformedObjectNameException e) {
       LOG.warn("Could not register JMX metrics for {} task {}", connector, task, e);
+      return;
+    }
+    if (!Jmx.register(this, name)) {
       name = null;
     }
   }
@@ -114,13 +110,10 @@ public final class SinkMetrics implements SinkMetricsMBean {
         try {
           ObjectName bean = new ObjectName(beanPrefix + ",topic=" + ObjectName.quote(p.topic())
               + ",partition=" + p.partition());
-          MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-          if (server.isRegistered(bean)) {
-            server.unregisterMBean(bean);
+          if (Jmx.register(m, bean)) {
+            partitionNames.put(p, bean);
           }
-          server.registerMBean(m, bean);
-          partitionNames.put(p, bean);
-        } catch (Exception e) {
+        } catch (javax.management.MalformedObjectNameException e) {
           LOG.warn("Could not register JMX metrics for partition {}", p, e);
         }
       }

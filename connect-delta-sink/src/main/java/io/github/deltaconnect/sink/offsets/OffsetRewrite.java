@@ -49,6 +49,15 @@ public final class OffsetRewrite {
    */
   public static Optional<Long> apply(DeltaTable table, OffsetDomain domain,
       Map<TopicPartition, Long> offsets, boolean replace) {
+    return apply(table, domain, offsets, replace, false);
+  }
+
+  /**
+   * As above; with {@code onlyStored}, partitions the table has no offsets of are left out (a
+   * field-routed table holds only the partitions whose records named it).
+   */
+  public static Optional<Long> apply(DeltaTable table, OffsetDomain domain,
+      Map<TopicPartition, Long> offsets, boolean replace, boolean onlyStored) {
     if (replace && offsets.values().stream().anyMatch(java.util.Objects::isNull)) {
       throw new ConnectException("delta.replay.mode=replace: resetting (DELETE) the offsets of "
           + table.location() + " is refused; PATCH each partition to the offset to replay from"
@@ -67,6 +76,9 @@ public final class OffsetRewrite {
       Map<String, String> replacing = new LinkedHashMap<>();
       offsets.forEach((tp, next) -> {
         String name = domain.name(tp);
+        if (onlyStored && snapshot.getDomainMetadata(name).isEmpty()) {
+          return;
+        }
         if (next == null) {
           if (snapshot.getDomainMetadata(name).isPresent()) {
             txn.removeDomainMetadata(name);

@@ -8,7 +8,6 @@ import io.delta.kernel.engine.Engine;
 import io.delta.kernel.expressions.And;
 import io.delta.kernel.expressions.Column;
 import io.delta.kernel.expressions.Literal;
-import io.delta.kernel.expressions.Or;
 import io.delta.kernel.expressions.Predicate;
 import io.delta.kernel.types.StructType;
 import io.github.deltaconnect.sink.convert.SchemaMapping;
@@ -83,7 +82,7 @@ public record Replacement(List<Row> removes, DataFiles files, long replaced, lon
     return new Replacement(removes, DataFiles.concat(written), replaced, copied);
   }
 
-  /** Files whose statistics may hold a row of one of the ranges (a balanced OR per partition). */
+  /** Files whose statistics may hold a row of one of the ranges (one term per partition). */
   static Predicate filter(Map<TopicPartition, Range> ranges) {
     List<Predicate> terms = new ArrayList<>();
     Column topic = new Column(SchemaMapping.KAFKA_TOPIC);
@@ -94,14 +93,6 @@ public record Replacement(List<Row> removes, DataFiles files, long replaced, lon
             new Predicate("=", partition, Literal.ofInt(tp.partition()))),
         new And(new Predicate(">=", offset, Literal.ofLong(r.first())),
             new Predicate("<=", offset, Literal.ofLong(r.last()))))));
-    return balanced(terms, 0, terms.size());
-  }
-
-  private static Predicate balanced(List<Predicate> terms, int from, int to) {
-    if (to - from == 1) {
-      return terms.get(from);
-    }
-    int mid = (from + to) >>> 1;
-    return new Or(balanced(terms, from, mid), balanced(terms, mid, to));
+    return TableFiles.anyOf(terms);
   }
 }

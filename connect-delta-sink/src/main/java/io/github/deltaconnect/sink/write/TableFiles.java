@@ -44,6 +44,25 @@ public final class TableFiles {
     return out;
   }
 
+  /**
+   * The OR of {@code terms} (at least one) as a balanced tree, for a scan filter that prunes
+   * files by their statistics: a left-deep chain of hundreds of terms overflows Kernel's
+   * evaluator.
+   */
+  public static io.delta.kernel.expressions.Predicate anyOf(
+      List<io.delta.kernel.expressions.Predicate> terms) {
+    return anyOf(terms, 0, terms.size());
+  }
+
+  private static io.delta.kernel.expressions.Predicate anyOf(
+      List<io.delta.kernel.expressions.Predicate> terms, int from, int to) {
+    if (to - from == 1) {
+      return terms.get(from);
+    }
+    int mid = (from + to) >>> 1;
+    return new io.delta.kernel.expressions.Or(anyOf(terms, from, mid), anyOf(terms, mid, to));
+  }
+
   /** The rows of one data file as the table shows them (partition values, names, DVs applied). */
   public static List<FilteredColumnarBatch> read(Engine engine, Row scanState, Row scanFile) {
     StructType physical = ScanStateRow.getPhysicalDataReadSchema(scanState);
