@@ -34,6 +34,13 @@ public final class ConnectHarness {
     return dir;
   }
 
+  /** Every jar of the unpacked plugin (what Connect puts on the plugin's classpath). */
+  public static java.util.List<Path> pluginJars() throws IOException {
+    try (Stream<Path> files = Files.walk(pluginDir())) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList();
+    }
+  }
+
   /** The repository root, where config-examples/ lives. */
   public static Path projectRoot() {
     return Paths.get(System.getProperty("project.root", ".")).toAbsolutePath().normalize();

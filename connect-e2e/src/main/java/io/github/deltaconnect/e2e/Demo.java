@@ -2,11 +2,11 @@ package io.github.deltaconnect.e2e;
 
 import io.github.deltaconnect.e2e.demo.DemoEvents;
 import io.github.deltaconnect.e2e.demo.DemoReport;
+import io.github.deltaconnect.e2e.demo.SinkBeans;
 import io.github.deltaconnect.e2e.demo.DemoOrders;
 import io.github.deltaconnect.pipeline.Pipeline;
 import io.github.deltaconnect.sink.testing.TableReader;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +14,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -205,11 +203,9 @@ public final class Demo {
     orders.produce(connect.kafka().bootstrapServers(), ORDERS_TOPIC, o.days(), o.perDay() / 4);
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
         connect.kafka().bootstrapServers()))) {
-      waitFor(o.timeout(), "the orders to be accounted for", () -> {
-        long written = sum(ORDERS, "RecordsWritten");
-        long dlq = endOffset(admin, "orders.dlq");
-        return written + dlq == orders.total();
-      });
+      Waits.until(o.timeout(), () -> SinkBeans.sum(ORDERS, "RecordsWritten")
+          + endOffset(admin, "orders.dlq") == orders.total() ? Boolean.TRUE : null,
+          "the orders were never all accounted for");
       Map<String, Long> before = DemoOrders.rowsPerDay(table);
       Map<String, Long> refused = DemoOrders.dlqByReason(connect.kafka().consumeAll(30_000,
           "orders.dlq"));
@@ -256,47 +252,22 @@ public final class Demo {
           + " (ReplayOffsets --from " + java.time.Instant.ofEpochMilli(lastDayStart) + ")";
       out.println("  " + patch);
       connect.resumeConnector(ORDERS);
-      waitFor(o.timeout(), "the replay to pass the old end", () -> {
+      Waits.until(o.timeout(), () -> {
         TableReader reader = new TableReader(table.toUri().toString());
         for (int p = 0; p < 2; p++) {
           String domain = reader.domain("kafka.offsets." + ORDERS + "." + ORDERS_TOPIC + "." + p)
               .orElse("");
           if (domain.contains("replaceUntil")) {
-            return false;
+            return null;
           }
         }
-        return true;
-      });
+        return Boolean.TRUE;
+      }, "the replay never passed the old end");
       Map<String, Long> after = DemoOrders.rowsPerDay(table);
       int versions = DemoOrders.oncePerVersion(table, patched);
       return new OrdersRun(orders.total(), orders.produced(), refused, before, after,
           orders.largeByDay(), "day " + o.days(), patch, versions);
     }
-  }
-
-  interface Check {
-    boolean done() throws Exception;
-  }
-
-  static void waitFor(Duration timeout, String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!check.done()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out waiting for " + what);
-      }
-      Thread.sleep(500);
-    }
-  }
-
-  static long sum(String connector, String attribute) throws Exception {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    long total = 0;
-    for (ObjectName n : server.queryNames(new ObjectName(
-        "io.github.deltaconnect:type=delta-sink-task-metrics,connector=\"" + connector + "\",*"),
-        null)) {
-      total += ((Number) server.getAttribute(n, attribute)).longValue();
-    }
-    return total;
   }
 
   static long endOffset(Admin admin, String topic) throws Exception {
@@ -306,21 +277,10 @@ public final class Demo {
 
   /** rows written, quarantined, DLQ topic size, counted drops, table version (from the beans). */
   static long[] progress(Admin admin) throws Exception {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    long written = 0;
-    long quarantined = 0;
-    long version = -1;
-    for (ObjectName n : server.queryNames(new ObjectName(
-        "io.github.deltaconnect:type=delta-sink-task-metrics,connector=\"" + CONNECTOR + "\",*"),
-        null)) {
-      written += ((Number) server.getAttribute(n, "RecordsWritten")).longValue();
-      quarantined += ((Number) server.getAttribute(n, "RecordsQuarantined")).longValue();
-      version = Math.max(version, ((Number) server.getAttribute(n, "TableVersion")).longValue());
-    }
-    long dlq = admin.listOffsets(Map.of(new TopicPartition(DLQ, 0), OffsetSpec.latest())).all()
-        .get().values().iterator().next().offset();
     long[] drops = DemoReport.drops(CONNECTOR);
-    return new long[] {written, quarantined, dlq, drops[0] + drops[1], version};
+    return new long[] {SinkBeans.sum(CONNECTOR, "RecordsWritten"),
+        SinkBeans.sum(CONNECTOR, "RecordsQuarantined"), endOffset(admin, DLQ),
+        drops[0] + drops[1], SinkBeans.max(CONNECTOR, "TableVersion")};
   }
 
   static void deleteRecursively(Path dir) throws java.io.IOException {

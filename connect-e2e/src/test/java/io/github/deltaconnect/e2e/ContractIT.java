@@ -284,10 +284,8 @@ class ContractIT {
    */
   static java.util.Set<String> converterMetrics() throws Exception {
     java.util.List<java.net.URL> jars = new java.util.ArrayList<>();
-    try (var files = java.nio.file.Files.walk(ConnectHarness.pluginDir())) {
-      for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
-        jars.add(jar.toUri().toURL());
-      }
+    for (Path jar : ConnectHarness.pluginJars()) {
+      jars.add(jar.toUri().toURL());
     }
     try (var loader = new java.net.URLClassLoader(jars.toArray(new java.net.URL[0]), null)) {
       Class<?> mbean = Class.forName(

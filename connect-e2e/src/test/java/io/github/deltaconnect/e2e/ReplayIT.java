@@ -93,8 +93,8 @@ class ReplayIT {
 
   /** Offsets for an event-time window from the ReplayOffsets command, as a user runs it. */
   String replayOffsetsCommand(String topic, java.time.Instant from) throws Exception {
-    String classpath = ConnectHarness.pluginDir().resolve("*").toString() + java.io.File.pathSeparator
-        + jars(ConnectHarness.pluginDir()) + java.io.File.pathSeparator
+    String classpath = ConnectHarness.pluginJars().stream().map(Path::toString)
+        .collect(Collectors.joining(java.io.File.pathSeparator)) + java.io.File.pathSeparator
         + System.getProperty("java.class.path"); // the plugin's jars, then Kafka's clients
     Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-cp", classpath, "io.github.deltaconnect.sink.offsets.ReplayOffsets",
@@ -104,13 +104,6 @@ class ReplayIT {
         java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(0, process.waitFor(), out);
     return out.substring(out.indexOf('{')); // after any log lines
-  }
-
-  static String jars(Path dir) throws java.io.IOException {
-    try (var files = java.nio.file.Files.walk(dir)) {
-      return files.filter(f -> f.toString().endsWith(".jar")).map(Path::toString)
-          .collect(Collectors.joining(java.io.File.pathSeparator));
-    }
   }
 
   /** The sink in replace mode, tagging rows with the logic version through Kafka's InsertField. */

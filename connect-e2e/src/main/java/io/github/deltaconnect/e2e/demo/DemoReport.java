@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.deltaconnect.sink.testing.TableReader;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +14,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
@@ -41,22 +38,9 @@ public record DemoReport(long produced, Map<String, Long> producedByKind, long t
 
   /** Counted drops so far, from the worker's beans (this JVM): rules and duplicate keys. */
   public static long[] drops(String connector) throws Exception {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    long rules = 0;
-    for (ObjectName n : server.queryNames(new ObjectName(
-        "io.github.deltaconnect:type=quality-rules,connector=\"" + connector + "\",*"), null)) {
-      if (n.getKeyProperty("rule") == null) {
-        rules += ((Number) server.getAttribute(n, "Dropped")).longValue();
-      }
-    }
-    long duplicates = 0;
-    for (ObjectName n : server.queryNames(new ObjectName(
-        "io.github.deltaconnect:type=delta-sink-task-metrics,connector=\"" + connector + "\",*"),
-        null)) {
-      duplicates += ((Number) server.getAttribute(n, "DuplicatesDroppedInBatch")).longValue()
-          + ((Number) server.getAttribute(n, "DuplicatesDroppedInTable")).longValue();
-    }
-    return new long[] {rules, duplicates};
+    return new long[] {SinkBeans.quality(connector, "Dropped"),
+        SinkBeans.sum(connector, "DuplicatesDroppedInBatch")
+            + SinkBeans.sum(connector, "DuplicatesDroppedInTable")};
   }
 
   public static DemoReport read(DemoEvents events, Path table, String connector,
